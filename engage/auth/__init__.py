@@ -1,0 +1,1 @@
+"""Accounts: sign-in, invitations, password resets, roles and the permission rules."""

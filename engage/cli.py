@@ -1,0 +1,51 @@
+"""`flask engage ...`: reference data, demo data, and the one-step set-up `make run` uses."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+from engage.core.demo import DemoError, database_is_empty, load_demo
+from engage.core.reference import ReferenceError, load_reference, read_reference
+
+engage_cli = AppGroup("engage", help="Engage's own commands.")
+
+
+@engage_cli.command("load-reference")
+@click.option("--update", is_flag=True, help="Overwrite rows admins have edited.")
+def load_reference_command(update: bool) -> None:
+    """Load areas, agencies, categories and plan priorities from engage/data/."""
+    try:
+        added = load_reference(read_reference(), update=update)
+    except ReferenceError as error:
+        raise click.ClickException(f"Reference data not loaded:\n{error}") from error
+    click.echo(f"Reference data: {added} rows added.")
+
+
+@engage_cli.command("demo")
+def demo_command() -> None:
+    """Add the demo accounts (password engage-demo); refused in production."""
+    try:
+        created = load_demo(current_app.config["ENGAGE_ENV"])
+    except DemoError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Demo data: {created} accounts created.")
+
+
+@engage_cli.command("prepare")
+@click.option("--demo", is_flag=True, help="Also load demo data into an empty database.")
+def prepare_command(demo: bool) -> None:
+    """Migrate the database, load reference data and, if asked, demo data: one process."""
+    upgrade()
+    added = load_reference(read_reference())
+    click.echo(f"Database migrated; reference data: {added} rows added.")
+    if demo and current_app.config["ENGAGE_ENV"] != "production" and database_is_empty():
+        created = load_demo(current_app.config["ENGAGE_ENV"])
+        click.echo(f"Demo data: {created} accounts created (password engage-demo).")
+
+
+def init_app(app: Flask) -> None:
+    """Register the command group."""
+    app.cli.add_command(engage_cli)

@@ -1,0 +1,71 @@
+"""What every page shares: GOV.UK Frontend macros, service names and navigation by role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app, g, request, url_for
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from engage.auth.permissions import Action, may
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the service navigation, shown only to roles allowed its action."""
+
+    text: str
+    endpoint: str
+    action: Action
+
+
+NAVIGATION = (
+    NavItem("Surveys", "surveys.index", Action.VIEW_PUBLIC),
+    NavItem("You said, we did", "concerns.index", Action.VIEW_PUBLIC),
+    NavItem("Scrutiny panels", "scrutiny.index", Action.VIEW_PUBLIC),
+    NavItem("Users", "auth.users", Action.INVITE_USERS),
+    NavItem("Reference data", "admin.reference_index", Action.EDIT_REFERENCE),
+    NavItem("Audit log", "admin.audit_log", Action.READ_AUDIT),
+)
+
+
+def navigation() -> list[dict]:
+    """The navigation items this user may follow, the current one marked active."""
+    role = g.actor.role if g.get("actor") else None
+    items = []
+    for item in NAVIGATION:
+        if not may(role, item.action):
+            continue
+        href = url_for(item.endpoint)
+        items.append({"href": href, "text": item.text, "active": request.path.startswith(href)})
+    return items
+
+
+def _layout_context() -> dict:
+    config = current_app.config
+    return {
+        "service_name": config["ENGAGE_SERVICE_NAME"],
+        "office_name": config["ENGAGE_OFFICE_NAME"],
+        "contact_email": config["ENGAGE_CONTACT_EMAIL"],
+        "navigation": navigation,
+    }
+
+
+def init_app(app: Flask) -> None:
+    """Find templates in ours first, then the GOV.UK Frontend Jinja and WTForms packages."""
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(app.template_folder),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+    app.context_processor(_layout_context)

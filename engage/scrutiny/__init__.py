@@ -1,0 +1,1 @@
+"""Scrutiny: volunteer panels (custody visiting, animal welfare, complaints review)."""

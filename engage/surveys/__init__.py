@@ -1,0 +1,1 @@
+"""Surveys: the representative perception survey, its weighting and its published results."""
