@@ -1,0 +1,74 @@
+"""Every route declares who may use it, and every role (and anonymous) is held to that."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from engage.auth.permissions import Role, declared_action, may
+from engage.core.models import Agency
+from engage.extensions import db
+from tests.factories import UserFactory
+
+ROLES = [None, *Role]
+
+
+def sample_values() -> dict[str, object]:
+    """A real value for every URL argument name any route uses."""
+    target = UserFactory(role=Role.VOLUNTEER, email="matrix-target@example.org")
+    police = db.session.scalar(select(Agency).where(Agency.code == "glos-police"))
+    db.session.commit()
+    return {
+        "user_id": target.id,
+        "secret": "no-such-link",
+        "filename": "css/engage.css",
+        "kind": "agencies",
+        "record_id": police.id,
+    }
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_route_declares_a_permission(app):
+    undeclared = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if declared_action(rule.endpoint, app.view_functions[rule.endpoint]) is None
+    ]
+    assert undeclared == []
+
+
+@pytest.fixture
+def no_csrf(app):
+    """Authorisation is checked here, not CSRF (tested on its own), so tokens are not needed."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    yield
+    app.config["WTF_CSRF_ENABLED"] = True
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda role: role.value if role else "anonymous")
+def test_every_route_admits_exactly_the_roles_its_rule_allows(app, sign_in, no_csrf, role):
+    values = sample_values()
+    wrong = []
+    for rule, method in routes(app):
+        client = sign_in(role) if role else app.test_client()
+        missing = [name for name in rule.arguments if name not in values]
+        assert not missing, f"add a sample value for {missing} ({rule.rule})"
+        url = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
+        response = client.open(url, method=method, data={})
+        response.close()
+        location = response.headers.get("Location", "")
+        refused = response.status_code == 403 or (
+            response.status_code == 302 and location.startswith("/login?next=")
+        )
+        action = declared_action(rule.endpoint, app.view_functions[rule.endpoint])
+        if may(role, action) == refused:
+            wrong.append(f"{method} {url}: {response.status_code} {location}")
+        if role is None and refused:
+            assert response.status_code == 302, f"{method} {url} should ask anonymous to sign in"
+        assert response.status_code < 500, f"{method} {url} failed with {response.status_code}"
+    assert wrong == [], "\n".join(wrong)
