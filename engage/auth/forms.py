@@ -98,7 +98,7 @@ class AccountForm(FlaskForm):
         widget=GovRadioInput(),
         validators=[InputRequired(message="Choose a role")],
     )
-    agency = SelectField("Agency (partners only)", widget=GovSelect())
+    agency = SelectField("Agency (partners only)", widget=GovSelect(), default="")
     parishes = SelectMultipleField(
         "Parishes and towns (clerks only)", widget=GovCheckboxesInput(), coerce=int
     )

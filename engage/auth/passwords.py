@@ -39,7 +39,8 @@ def password_problems(password: str, *, email: str = "", name: str = "") -> list
         ]
     if len(set(plain)) <= 2:
         return ["Password must not repeat one or two characters. Try three random words"]
-    personal = {word for word in (email.lower(), email.lower().split("@")[0], name.lower()) if word}
+    name = name.lower()
+    personal = {email.lower(), email.lower().split("@")[0], name, name.replace(" ", "")} - {""}
     if stripped in personal or plain in personal or stripped in SERVICE_WORDS:
         return ["Password must not be your name, your email address or the name of this service"]
     return []
