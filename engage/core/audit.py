@@ -75,23 +75,53 @@ def _label(obj: Audited) -> str:
 
 def _event_row(action: str, obj: Audited, changes: dict | None, summary: str = "") -> dict:
     actor_id, actor, ip = _actor()
-    identity = inspect(obj).identity
+    identity = inspect(obj).mapper.primary_key_from_instance(obj)
     return {
         "occurred_at": utcnow(),
         "actor_id": actor_id,
         "actor": actor,
         "action": action,
         "record_type": _label(obj),
-        "record_id": ",".join(str(part) for part in identity) if identity else None,
+        "record_id": ",".join(str(part) for part in identity) if any(identity) else None,
         "summary": summary or str(obj)[:500],
         "changes": changes,
         "ip_address": ip,
     }
 
 
-def _changes(obj: Audited, *, new: bool) -> dict[str, list]:
+def _unloaded_old_values(session: Session, obj: Audited) -> dict[str, Any]:
+    """Old values of changed columns that were never loaded (set after a commit expired them).
+
+    Read from the database before the flush overwrites them, so the log can show old → new.
+    """
+    state = inspect(obj)
+    keys = [
+        attr.key
+        for attr in state.mapper.column_attrs
+        if state.attrs[attr.key].history.added and not state.attrs[attr.key].history.deleted
+    ]
+    if not keys or state.key is None:
+        return {}
+    table = state.mapper.local_table
+    columns = [state.mapper.column_attrs[key].columns[0] for key in keys]
+    where = [column == value for column, value in zip(table.primary_key, state.key[1], strict=True)]
+    row = session.connection().execute(select(*columns).where(*where)).one_or_none()
+    return dict(zip(keys, row, strict=True)) if row else {}
+
+
+@event.listens_for(Session, "before_flush")
+def _remember_old_values(session: Session, flush_context, instances) -> None:
+    """Keep the stored values of audited records about to change, for the after-flush log."""
+    remembered = session.info.setdefault("audit_old_values", {})
+    for obj in session.dirty:
+        if isinstance(obj, Audited):
+            remembered[id(obj)] = _unloaded_old_values(session, obj)
+
+
+def _changes(obj: Audited, *, new: bool, old_values: dict | None = None) -> dict[str, list]:
     """Column changes as {name: [old, new]}; for a new record, every set value."""
     state = inspect(obj)
+    old_values = old_values or {}
     changes: dict[str, list] = {}
     for attr in state.mapper.column_attrs:
         if attr.key in obj.__audit_exclude__:
@@ -102,7 +132,7 @@ def _changes(obj: Audited, *, new: bool) -> dict[str, list]:
             if value is not None:
                 changes[attr.key] = [None, _plain(value)]
         elif history.has_changes():
-            old = history.deleted[0] if history.deleted else None
+            old = history.deleted[0] if history.deleted else old_values.get(attr.key)
             value = history.added[0] if history.added else None
             if _plain(old) != _plain(value):
                 changes[attr.key] = [_plain(old), _plain(value)]
@@ -122,12 +152,13 @@ def _changes(obj: Audited, *, new: bool) -> dict[str, list]:
 def _log_changes(session: Session, flush_context) -> None:
     """Write an audit row for every audited record this flush created, changed or deleted."""
     rows = []
+    remembered = session.info.pop("audit_old_values", {})
     for obj in session.new:
         if isinstance(obj, Audited):
             rows.append(_event_row("create", obj, _changes(obj, new=True)))
     for obj in session.dirty:
         if isinstance(obj, Audited):
-            changes = _changes(obj, new=False)
+            changes = _changes(obj, new=False, old_values=remembered.get(id(obj)))
             if changes:
                 rows.append(_event_row("update", obj, changes))
     for obj in session.deleted:
