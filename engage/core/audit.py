@@ -215,6 +215,12 @@ def search(
     return query
 
 
+def actions() -> list[str]:
+    """Every action that appears in the log, for the search form's choices."""
+    query = select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    return list(db.session.scalars(query))
+
+
 def record_types() -> list[str]:
     """Every record type that appears in the log, for the search form's choices."""
     return list(

@@ -92,6 +92,8 @@ def read_reference(directory: Path = DATA_DIR) -> ReferenceSet:
     expected_parent = {AreaKind.DISTRICT: AreaKind.COUNTY, AreaKind.PARISH: AreaKind.DISTRICT}
     for row in areas:
         where = f"areas.csv line {row['line']}"
+        if row["kind"] is None:
+            continue  # already reported as a bad kind
         wanted = expected_parent.get(row["kind"])
         if wanted is None and row["parent_code"]:
             problems.append(f"{where}: a county has no parent")
