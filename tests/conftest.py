@@ -75,10 +75,32 @@ def _fresh_schema(app) -> None:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
+    """ENGAGE_TEST_DATABASE_URL if its server answers, else a temporary SQLite file.
+
+    A server named but unreachable stops the run in CI (CI=true) and skips the database
+    tests elsewhere, so a laptop without PostgreSQL running still gets a clear answer.
+    """
+    from sqlalchemy import create_engine, make_url, text
+    from sqlalchemy.exc import OperationalError
+
     url = os.environ.get("ENGAGE_TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'engage-test.sqlite3'}"
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'engage-test.sqlite3'}"
+    postgres = make_url(url).get_backend_name() == "postgresql"
+    engine = create_engine(url, connect_args={"connect_timeout": 10} if postgres else {})
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as error:
+        shown = make_url(url).render_as_string(hide_password=True)
+        cause = " ".join(str(error.orig).split())
+        reason = f"ENGAGE_TEST_DATABASE_URL={shown} cannot be reached: {cause}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.exit(reason, returncode=pytest.ExitCode.USAGE_ERROR)
+        pytest.skip(f"{reason} (start the server or unset the variable)")
+    finally:
+        engine.dispose()
+    return url
 
 
 @pytest.fixture(scope="session")
