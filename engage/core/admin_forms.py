@@ -18,16 +18,15 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
-from engage.core.models import (
-    Agency,
-    AgencyKind,
-    Area,
-    AreaKind,
-    ConcernCategory,
-    PlanPriority,
-    ReferenceData,
+from engage.core.models import Agency, AgencyKind, Area, AreaKind, PlanPriority, ReferenceData
+from engage.core.reference_admin import (
+    AGENCY_KIND_LABELS,
+    CODE_MAX_LENGTH,
+    CODE_PATTERN,
+    CODE_RULE,
+    GSS_PATTERN,
+    GSS_RULE,
 )
-from engage.core.reference_admin import AGENCY_KIND_LABELS, CODE_PATTERN, GSS_PATTERN
 
 DATE_HINT = "For example, 23/11/2026"
 
@@ -38,6 +37,19 @@ def _at_most(limit: int, what: str) -> Length:
 
 def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
+
+
+def _required_text(label: str, *, of: str, limit: int) -> StringField:
+    """A one-line text box that must be filled in, like an agency's name or a priority's title."""
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[
+            DataRequired(message=f"Enter the {of}'s {label.lower()}"),
+            _at_most(limit, label),
+        ],
+    )
 
 
 def area_label(area: Area) -> str:
@@ -51,8 +63,11 @@ class ReferenceForm(FlaskForm):
     """Fields every kind shares: a code (set once, on create) and whether the row is in use.
 
     Views delete `code` when editing; `fill` loads a record and `values` hands the service the
-    kind's own values as plain data.
+    kind's own values as plain data. Fields named in `same_as_record` hold the record's
+    attribute of that name as it is; a kind's form fills and reads its other fields itself.
     """
+
+    same_as_record: tuple[str, ...] = ()
 
     code = StringField(
         "Code",
@@ -62,12 +77,8 @@ class ReferenceForm(FlaskForm):
         "It cannot be changed later: files and other records refer to it.",
         validators=[
             DataRequired(message="Enter a code"),
-            _at_most(64, "Code"),
-            Regexp(
-                rf"^{CODE_PATTERN.pattern}$",
-                message="Code must use only lowercase letters, digits and single hyphens, "
-                "like rural-crime",
-            ),
+            _at_most(CODE_MAX_LENGTH, "Code"),
+            Regexp(rf"^{CODE_PATTERN.pattern}$", message=CODE_RULE),
         ],
     )
     active = BooleanField(
@@ -81,24 +92,22 @@ class ReferenceForm(FlaskForm):
     def fill(self, record: ReferenceData) -> None:
         """Show a record's current values."""
         self.active.data = record.active
+        for name in self.same_as_record:
+            self[name].data = getattr(record, name)
 
     def values(self) -> dict:
         """The kind's values for reference_admin.create or update."""
-        return {"active": self.active.data}
+        return {"active": self.active.data} | {
+            name: self[name].data for name in self.same_as_record
+        }
 
 
 class AreaForm(ReferenceForm):
     """A district or a parish or town (the county's kind and parent are fixed)."""
 
-    name = StringField(
-        "Name",
-        widget=GovTextInput(),
-        filters=[_strip],
-        validators=[
-            DataRequired(message="Enter the area's name"),
-            _at_most(120, "Name"),
-        ],
-    )
+    same_as_record = ("name", "gss_code", "council_name")
+
+    name = _required_text("Name", of="area", limit=120)
     kind = RadioField(
         "Type of area",
         widget=GovRadioInput(),
@@ -125,7 +134,7 @@ class AreaForm(ReferenceForm):
             Regexp(
                 rf"^{GSS_PATTERN.pattern}$",
                 flags=re.IGNORECASE,
-                message="GSS code must be a capital letter and 8 digits, like E07000078",
+                message=GSS_RULE,
             ),
         ],
     )
@@ -146,39 +155,27 @@ class AreaForm(ReferenceForm):
 
     def fill(self, record: Area) -> None:
         super().fill(record)
-        self.name.data = record.name
         if self.kind is not None:
             self.kind.data = record.kind.value
             parent = record.parent if record.kind is AreaKind.PARISH else None
             self.parent.data = str(parent.id) if parent else ""
-        self.gss_code.data = record.gss_code or ""
-        self.council_name.data = record.council_name or ""
 
     def values(self) -> dict:
         # The county's form has no kind or parent: the service keeps them as they are.
         return super().values() | {
-            "name": self.name.data,
             "kind": self.kind.data if self.kind is not None else None,
             "parent_id": int(self.parent.data)
             if self.parent is not None and self.parent.data
             else None,
-            "gss_code": self.gss_code.data,
-            "council_name": self.council_name.data,
         }
 
 
 class AgencyForm(ReferenceForm):
     """An organisation that responds to concerns and findings."""
 
-    name = StringField(
-        "Name",
-        widget=GovTextInput(),
-        filters=[_strip],
-        validators=[
-            DataRequired(message="Enter the agency's name"),
-            _at_most(160, "Name"),
-        ],
-    )
+    same_as_record = ("name", "email")
+
+    name = _required_text("Name", of="agency", limit=160)
     kind = RadioField(
         "Type of agency",
         widget=GovRadioInput(),
@@ -212,52 +209,33 @@ class AgencyForm(ReferenceForm):
 
     def fill(self, record: Agency) -> None:
         super().fill(record)
-        self.name.data = record.name
         self.kind.data = record.kind.value
         self.area.data = str(record.area_id or "")
-        self.email.data = record.email or ""
 
     def values(self) -> dict:
         return super().values() | {
-            "name": self.name.data,
             "kind": self.kind.data,
             "area_id": int(self.area.data) if self.area.data else None,
-            "email": self.email.data,
         }
 
 
 class CategoryForm(ReferenceForm):
     """A concern category."""
 
-    name = StringField(
-        "Name",
-        widget=GovTextInput(),
-        filters=[_strip],
-        validators=[
-            DataRequired(message="Enter the category's name"),
-            _at_most(120, "Name"),
-        ],
-    )
+    same_as_record = ("name", "description")
+
+    name = _required_text("Name", of="category", limit=120)
     description = StringField(
         "Description (optional)",
         widget=GovTextArea(),
         description="What it covers, so staff choose it consistently.",
     )
 
-    def fill(self, record: ConcernCategory) -> None:
-        super().fill(record)
-        self.name.data = record.name
-        self.description.data = record.description
-
-    def values(self) -> dict:
-        return super().values() | {
-            "name": self.name.data,
-            "description": self.description.data,
-        }
-
 
 class PriorityForm(ReferenceForm):
     """A priority of the Police and Crime Plan."""
+
+    same_as_record = ("title", "description")
 
     number = StringField(
         "Number",
@@ -269,29 +247,15 @@ class PriorityForm(ReferenceForm):
             Regexp(r"^\d{1,3}$", message="Number must be a whole number, like 3"),
         ],
     )
-    title = StringField(
-        "Title",
-        widget=GovTextInput(),
-        filters=[_strip],
-        validators=[
-            DataRequired(message="Enter the priority's title"),
-            _at_most(200, "Title"),
-        ],
-    )
+    title = _required_text("Title", of="priority", limit=200)
     description = StringField("Description (optional)", widget=GovTextArea())
 
     def fill(self, record: PlanPriority) -> None:
         super().fill(record)
         self.number.data = str(record.number)
-        self.title.data = record.title
-        self.description.data = record.description
 
     def values(self) -> dict:
-        return super().values() | {
-            "number": int(self.number.data),
-            "title": self.title.data,
-            "description": self.description.data,
-        }
+        return super().values() | {"number": int(self.number.data)}
 
 
 DATE_PATTERN = re.compile(r"(\d{1,2})[/.\- ]+(\d{1,2})[/.\- ]+(\d{4})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -85,7 +86,24 @@ def _show_error(form: ReferenceForm, error: ReferenceEditError) -> None:
     field.errors.append(str(error))
 
 
-def _form_page(kind: ReferenceKind, form: ReferenceForm, record: ReferenceData | None):
+def _form_page(
+    kind: ReferenceKind,
+    form: ReferenceForm,
+    record: ReferenceData | None,
+    save: Callable[[], str],
+):
+    """Save a valid posted form and go back to the list, or show the form with its errors.
+
+    `save` calls the service and returns the message to flash.
+    """
+    if form.validate_on_submit():
+        try:
+            message = save()
+        except ReferenceEditError as error:
+            _show_error(form, error)
+        else:
+            flash(message, "success")
+            return redirect(url_for("admin.reference_list", kind=kind.slug))
     page = render_template("admin/reference_form.html", kind=kind, form=form, record=record)
     return page, 400 if form.errors else 200
 
@@ -96,15 +114,12 @@ def reference_new(kind: str):
     """Add a row; its code is chosen here, once."""
     words = _kind(kind)
     form = _form(kind)
-    if form.validate_on_submit():
-        try:
-            record = reference_admin.create(kind, form.code.data, **form.values())
-        except ReferenceEditError as error:
-            _show_error(form, error)
-        else:
-            flash(f"{record} is added to {words.title.lower()}.", "success")
-            return redirect(url_for("admin.reference_list", kind=kind))
-    return _form_page(words, form, None)
+
+    def save() -> str:
+        record = reference_admin.create(kind, form.code.data, **form.values())
+        return f"{record} is added to {words.title.lower()}."
+
+    return _form_page(words, form, None, save)
 
 
 @blueprint.route("/reference/<kind>/<int:record_id>", methods=["GET", "POST"])
@@ -118,15 +133,12 @@ def reference_edit(kind: str, record_id: int):
     form = _form(kind, record)
     if request.method == "GET":
         form.fill(record)
-    elif form.validate_on_submit():
-        try:
-            reference_admin.update(kind, record_id, **form.values())
-        except ReferenceEditError as error:
-            _show_error(form, error)
-        else:
-            flash(f"Your changes to {record} are saved.", "success")
-            return redirect(url_for("admin.reference_list", kind=kind))
-    return _form_page(words, form, record)
+
+    def save() -> str:
+        reference_admin.update(kind, record_id, **form.values())
+        return f"Your changes to {record} are saved."
+
+    return _form_page(words, form, record, save)
 
 
 def _london_midnight(day: date | None) -> datetime | None:

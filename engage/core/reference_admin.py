@@ -26,7 +26,10 @@ from engage.core.models import (
 from engage.extensions import db
 
 CODE_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+CODE_RULE = "Code must use only lowercase letters, digits and single hyphens, like rural-crime"
+CODE_MAX_LENGTH = 64
 GSS_PATTERN = re.compile(r"[EWSN]\d{8}")
+GSS_RULE = "GSS code must be a capital letter and 8 digits, like E07000078"
 
 AGENCY_KIND_LABELS = {
     AgencyKind.POLICE: "Police",
@@ -54,6 +57,12 @@ class ReferenceKind:
     title: str
     singular: str
     description: str
+
+    @property
+    def add_label(self) -> str:
+        """The words for adding a row, like 'Add an agency'."""
+        article = "an" if self.singular[0] in "aeiou" else "a"
+        return f"Add {article} {self.singular}"
 
 
 KINDS: dict[str, ReferenceKind] = {
@@ -164,12 +173,11 @@ def _new_code(model: type[ReferenceData], code: str) -> str:
     if not code:
         raise ReferenceEditError("Enter a code", field="code")
     if not CODE_PATTERN.fullmatch(code):
+        raise ReferenceEditError(CODE_RULE, field="code")
+    if len(code) > CODE_MAX_LENGTH:
         raise ReferenceEditError(
-            "Code must use only lowercase letters, digits and single hyphens, like rural-crime",
-            field="code",
+            f"Code must be {CODE_MAX_LENGTH} characters or fewer", field="code"
         )
-    if len(code) > 64:
-        raise ReferenceEditError("Code must be 64 characters or fewer", field="code")
     holder = db.session.scalar(select(model).where(model.code == code))
     if holder is not None:
         raise ReferenceEditError(
@@ -192,9 +200,7 @@ def _apply_area(
     name = _required(name, "Enter the area's name", "name")
     gss_code = _text(gss_code).upper()
     if gss_code and not GSS_PATTERN.fullmatch(gss_code):
-        raise ReferenceEditError(
-            "GSS code must be a capital letter and 8 digits, like E07000078", field="gss_code"
-        )
+        raise ReferenceEditError(GSS_RULE, field="gss_code")
     if area.kind is AreaKind.COUNTY:
         new_kind, parent = AreaKind.COUNTY, None
     else:

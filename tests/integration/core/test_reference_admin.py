@@ -28,15 +28,22 @@ def admin(sign_in):
     return sign_in(Role.ADMIN)
 
 
-def agency_form(record: Agency, **changes) -> dict:
+def edit_police(admin, **changes):
+    """Post the police agency's edit form: its current values, with `changes`."""
+    police = agency()
     values = {
-        "name": record.name,
-        "kind": record.kind.value,
-        "area": str(record.area_id or ""),
-        "email": record.email or "",
+        "name": police.name,
+        "kind": police.kind.value,
+        "area": str(police.area_id or ""),
+        "email": police.email or "",
         "active": "y",
     }
-    return values | changes
+    return admin.submit(f"/admin/reference/agencies/{police.id}", values | changes)
+
+
+def edit_area(admin, code: str, **fields):
+    """Post an area's edit form with just `fields` ('In use' is unticked unless active="y")."""
+    return admin.submit(f"/admin/reference/areas/{area(code).id}", fields)
 
 
 def test_index_lists_the_four_kinds_with_counts(admin):
@@ -49,10 +56,7 @@ def test_index_lists_the_four_kinds_with_counts(admin):
 
 
 def test_admin_renames_an_agency_and_sees_the_new_name_in_the_list(admin):
-    police = agency()
-    url = f"/admin/reference/agencies/{police.id}"
-
-    response = admin.submit(url, agency_form(police, name="Gloucestershire Police"))
+    response = edit_police(admin, name="Gloucestershire Police")
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/admin/reference/agencies"
@@ -73,9 +77,7 @@ def test_edit_form_shows_the_current_values_and_the_code_read_only(admin):
 
 
 def test_the_code_cannot_be_changed_after_creation(admin):
-    police = agency()
-
-    admin.submit(f"/admin/reference/agencies/{police.id}", agency_form(police, code="new-code"))
+    edit_police(admin, code="new-code")
 
     assert agency("glos-police") is not None
 
@@ -149,9 +151,7 @@ def test_a_badly_formed_code_is_refused(admin):
 
 
 def test_an_empty_name_is_refused_with_its_message(admin):
-    police = agency()
-
-    response = admin.submit(f"/admin/reference/agencies/{police.id}", agency_form(police, name=""))
+    response = edit_police(admin, name="")
 
     assert response.status_code == 400
     assert "Enter the agency's name" in text_of(response)
@@ -172,12 +172,7 @@ def test_a_retired_category_is_still_listed_with_its_tag(admin):
 
 
 def test_a_district_with_parishes_in_use_cannot_be_retired(admin):
-    stroud = area("stroud")
-
-    response = admin.submit(
-        f"/admin/reference/areas/{stroud.id}",
-        {"name": "Stroud", "kind": "district", "gss_code": "E07000082"},
-    )
+    response = edit_area(admin, "stroud", name="Stroud", kind="district", gss_code="E07000082")
 
     assert response.status_code == 400
     assert "Move or retire them before retiring the district" in text_of(response)
@@ -196,18 +191,13 @@ def test_a_priority_number_already_in_use_is_refused(admin):
 
 
 def test_the_county_keeps_its_kind_when_edited(admin):
-    county = area("gloucestershire")
-
-    response = admin.submit(
-        f"/admin/reference/areas/{county.id}",
-        {"name": "Gloucestershire", "gss_code": "e10000013", "active": "y"},
+    response = edit_area(
+        admin, "gloucestershire", name="Gloucestershire", gss_code="e10000013", active="y"
     )
 
     assert response.status_code == 302
-    assert (area("gloucestershire").kind, area("gloucestershire").parent) == (
-        AreaKind.COUNTY,
-        None,
-    )
+    county = area("gloucestershire")
+    assert (county.kind, county.parent) == (AreaKind.COUNTY, None)
 
 
 @pytest.mark.parametrize(
