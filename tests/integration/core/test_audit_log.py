@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import UTC, datetime
 
 import pytest
@@ -12,12 +10,7 @@ from engage.auth.permissions import Role
 from engage.core.audit import AuditEvent
 from engage.extensions import db
 from tests.factories import agency
-
-
-def text_of(response) -> str:
-    """The page's text with tags removed and spaces collapsed, as a reader sees it."""
-    page = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
-    return " ".join(html.unescape(page).split())
+from tests.reading import text_of
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
@@ -12,15 +11,11 @@ from engage.auth.permissions import Role
 from engage.core.models import Agency, Area, AreaKind, ConcernCategory, PlanPriority
 from engage.extensions import db
 from tests.factories import agency
+from tests.reading import text_of
 
 
 def area(code: str) -> Area:
     return db.session.scalar(select(Area).where(Area.code == code))
-
-
-def text_of(response) -> str:
-    """The page's text with tags removed and spaces collapsed, as a reader sees it."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
 
 
 @pytest.fixture
