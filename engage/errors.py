@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -25,8 +26,8 @@ MESSAGES = {
     405: ("Sorry, that cannot be done here", "This page does not accept that kind of request."),
     429: (
         "Too many attempts",
-        "There have been too many attempts from this account or address. Wait 15 minutes, "
-        "then try again.",
+        "There have been too many attempts from this account or address. Wait a while, then "
+        "try again.",
     ),
     500: (
         "Sorry, there is a problem with the service",
@@ -47,6 +48,19 @@ def _http_error(error: HTTPException):
     return render_error(error.code or 500)
 
 
+def _rate_limited(error: RateLimitExceeded):
+    """Say how many attempts are allowed and when to try again, from the limit that was hit."""
+    limit = error.limit.limit
+    window = limit.GRANULARITY.name + ("s" if limit.multiples != 1 else "")
+    wait = f"{limit.multiples} {window}" if limit.multiples != 1 else f"a {window}"
+    return render_error(
+        429,
+        f"There have been too many attempts from this account or address: the limit is "
+        f"{limit.amount} in {wait}. Wait {wait}, then try again. If you have forgotten your "
+        "password, you can reset it.",
+    )
+
+
 def _csrf_error(error: CSRFError):
     return render_error(
         400,
@@ -62,6 +76,7 @@ def _server_error(error: Exception):
 def init_app(app: Flask) -> None:
     """Register the error handlers."""
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(RateLimitExceeded, _rate_limited)
     for code in MESSAGES:
         app.register_error_handler(code, _http_error)
     app.register_error_handler(InternalServerError, _server_error)

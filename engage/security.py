@@ -65,7 +65,7 @@ def _load_user(cookie_id: str):
 
 def _authorise():
     """Refuse the request unless the endpoint's declared action is allowed for this user."""
-    g.actor = current_user if current_user.is_authenticated else None
+    g.actor = current_user._get_current_object() if current_user.is_authenticated else None
     if request.endpoint is None:
         return None  # no route matched: the 404 and 405 handlers answer
     view = current_app.view_functions.get(request.endpoint)

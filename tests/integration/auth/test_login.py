@@ -104,7 +104,10 @@ def test_25_wrong_passwords_for_one_account_end_in_429(client):
     assert statuses[-1] == 429
     blocked = sign_in(client, "target@example.org", PASSWORD)
     assert blocked.status_code == 429
-    assert "Too many attempts" in blocked.get_data(as_text=True)
+    page = blocked.get_data(as_text=True)
+    assert "Too many attempts" in page
+    assert "the limit is 10 in 15 minutes. Wait 15 minutes, then try again" in page
+    assert 0 < int(blocked.headers["Retry-After"]) <= 900
 
 
 def test_the_account_limit_holds_across_addresses(client, app):
