@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -251,18 +251,11 @@ def invite():
     return render_template("auth/invite.html", form=form), 400 if form.errors else 200
 
 
-def _get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 @blueprint.get("/users/<int:user_id>")
 @requires(Action.INVITE_USERS)
 def user_detail(user_id: int):
     """One account: role, bindings, status, and what this viewer may do with it."""
-    account = _get_user(user_id)
+    account = db.get_or_404(User, user_id)
     return render_template(
         "auth/user.html",
         account=account,
@@ -277,7 +270,7 @@ def user_detail(user_id: int):
 @requires(Action.INVITE_USERS)
 def reinvite(user_id: int):
     """Send a fresh invitation link; the old one stops working."""
-    account = _get_user(user_id)
+    account = db.get_or_404(User, user_id)
     if ConfirmForm().validate_on_submit():
         days = current_app.config["INVITATION_DAYS"]
         try:
@@ -294,7 +287,7 @@ def reinvite(user_id: int):
 @requires(Action.MANAGE_USERS)
 def edit_user(user_id: int):
     """Change a person's name, role, agency and parishes."""
-    account = _get_user(user_id)
+    account = db.get_or_404(User, user_id)
     form = _account_form(AccountForm(), Role)
     if request.method == "GET":
         form.name.data = account.name
@@ -325,7 +318,7 @@ def edit_user(user_id: int):
 @requires(Action.MANAGE_USERS)
 def set_active(user_id: int):
     """Close or reopen an account (the button says which)."""
-    account = _get_user(user_id)
+    account = db.get_or_404(User, user_id)
     if ConfirmForm().validate_on_submit():
         reopen = request.form.get("active") == "yes"
         try:
