@@ -8,7 +8,7 @@ export FLASK_APP := engage
 
 ASSET_SOURCES := $(wildcard assets/scss/*.scss assets/js/*.js assets/images/*)
 
-.PHONY: run test lint setup assets clean
+.PHONY: run test lint setup assets bench clean
 
 run: $(VENV)/.app-installed static/.built
 	$(BIN)/flask engage prepare --demo
@@ -22,6 +22,12 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff format --check engage tests benchmarks migrations
 
 setup: $(VENV)/.test-installed static/.built
+
+# Scripts that print timings (never part of the test suite); weightipy is compared against.
+bench: $(VENV)/.test-installed static/.built
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[postgres,test,bench]'
+	$(BIN)/python benchmarks/weighting.py
+	$(BIN)/python benchmarks/pages.py
 
 assets: static/.built
 

@@ -25,6 +25,7 @@ class Cells:
     of_respondent: np.ndarray  # cell number of each respondent
     size: int  # cell numbers run from 0 to size - 1
     occupied: np.ndarray  # the cell numbers that hold at least one respondent
+    counts: np.ndarray  # respondents in each occupied cell
     categories: list[np.ndarray]  # per margin: category code of each occupied cell
     labels: list[list]  # per margin: the category labels, in code order
     variables: list  # the margins, in the same order
@@ -85,10 +86,11 @@ def _code_margin(frame: pd.DataFrame, variable, wanted: Mapping) -> tuple[np.nda
     """Integer codes of one margin column and its labels; every answer must have a target."""
     if variable not in frame.columns:
         raise WeightingError(f"Margin {variable!r} is not a column of the responses")
-    codes, uniques = pd.factorize(frame[variable], sort=False, use_na_sentinel=True)
+    column = frame[variable]
+    codes, uniques = pd.factorize(column, sort=False, use_na_sentinel=True)
     labels = list(uniques)
-    missing = codes < 0
-    if missing.any():
+    if column.hasnans:
+        missing = codes < 0
         raise WeightingError(
             f"Margin {variable!r} has {int(missing.sum())} respondents with no value (the first "
             f"at index {frame.index[np.argmax(missing)]!r}): decide how to treat them (impute, "
@@ -133,18 +135,20 @@ def cross_classify(frame: pd.DataFrame, targets: Mapping) -> Cells:
         labels_by_margin.append(labels)
     variables = list(targets)
     if not renumbered and size <= max(4 * n, 1 << 16):
-        occupied = np.flatnonzero(np.bincount(cell, minlength=size))
+        all_counts = np.bincount(cell, minlength=size)
+        occupied = np.flatnonzero(all_counts)
         categories = []
         remaining = occupied.astype(np.int64)
         for labels in labels_by_margin:
             remaining, code = np.divmod(remaining, len(labels))
             categories.append(code)
-        return Cells(cell, size, occupied, categories, labels_by_margin, variables)
-    occurring, cell = np.unique(cell, return_inverse=True)
+        counts = all_counts[occupied]
+        return Cells(cell, size, occupied, counts, categories, labels_by_margin, variables)
+    occurring, cell, counts = np.unique(cell, return_inverse=True, return_counts=True)
     categories = []
     for codes in codes_by_margin:
         category = np.empty(len(occurring), dtype=np.int64)
         category[cell] = codes
         categories.append(category)
     occupied = np.arange(len(occurring))
-    return Cells(cell, len(occurring), occupied, categories, labels_by_margin, variables)
+    return Cells(cell, len(occurring), occupied, counts, categories, labels_by_margin, variables)

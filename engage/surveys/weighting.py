@@ -91,7 +91,7 @@ def rake(
         * (population / sum(checked[variable].values()))
         for variable, labels in zip(cells.variables, cells.labels, strict=True)
     ]
-    cell_base = cells.total(base)
+    cell_base = cells.counts.astype(float) if base_weights is None else cells.total(base)
     factors, iterations, worst = _fit(cell_base, cells.categories, wanted, max_iter, tol)
     if worst >= tol:
         raise WeightingError(
@@ -246,7 +246,7 @@ def _result(index, weights, base, cells, wanted, population, iterations, order) 
     total = float(weights.sum())
     squares = float(weights @ weights)
     cell_weights = cells.total(weights)
-    cell_counts = cells.total(np.ones(n))
+    cell_counts = cells.counts
     rows = []
     for variable, codes, target, labels in zip(
         cells.variables, cells.categories, wanted, cells.labels, strict=True
