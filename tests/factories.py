@@ -42,3 +42,18 @@ class UserFactory(factory.alchemy.SQLAlchemyModelFactory):
     password_hash = _PASSWORD_HASH
     agency = factory.LazyAttribute(lambda user: agency() if user.role is Role.PARTNER else None)
     parishes = factory.LazyAttribute(lambda user: parishes() if user.role is Role.PARISH else [])
+
+
+def open_wave(code: str = "tracker-test", question_codes: list[str] | None = None, **fields):
+    """A survey built from the question bank with a wave open today (and for a year)."""
+    from datetime import date, timedelta
+
+    from engage.surveys.services import create_survey_from_bank, create_wave
+
+    survey = create_survey_from_bank(
+        f"survey-{code}", f"Survey {code}", question_codes=question_codes
+    )
+    today = date.today()
+    values = {"opens_on": today - timedelta(days=1), "closes_on": today + timedelta(days=365)}
+    values.update(fields)
+    return create_wave(survey, code=code, title=f"Wave {code}", **values)

@@ -47,6 +47,8 @@ class Action(enum.StrEnum):
     MANAGE_USERS = "change roles and deactivate users"
     EDIT_REFERENCE = "edit reference data"
     READ_AUDIT = "search the audit log"
+    ANSWER_SURVEY = "answer an open survey"
+    RUN_SURVEYS = "build surveys and run fieldwork"
 
 
 ANONYMOUS = None
@@ -62,6 +64,8 @@ RULES: dict[Action, frozenset[Role | None]] = {
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
     Action.EDIT_REFERENCE: frozenset({Role.ADMIN}),
     Action.READ_AUDIT: frozenset({Role.ADMIN}),
+    Action.ANSWER_SURVEY: EVERYONE,
+    Action.RUN_SURVEYS: OFFICE,
 }
 
 # Endpoints Flask itself registers, which cannot carry a decorator.

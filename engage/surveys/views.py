@@ -1,10 +1,9 @@
-"""Survey pages; for now the landing page that says what the survey is for."""
+"""Survey pages: the landing page here; answering, building and fieldwork in their modules."""
 
-from flask import Blueprint, render_template
+from flask import render_template
 
 from engage.auth.permissions import Action, requires
-
-blueprint = Blueprint("surveys", __name__)
+from engage.surveys.blueprint import blueprint
 
 
 @blueprint.get("/")
@@ -12,3 +11,7 @@ blueprint = Blueprint("surveys", __name__)
 def index():
     """What the perception survey is, and where its results will appear."""
     return render_template("surveys/index.html")
+
+
+# Importing the view modules registers their routes on the blueprint.
+from engage.surveys import fieldwork_views, manage_views, respond_views  # noqa: E402, F401

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from engage.auth.permissions import Role, declared_action, may
 from engage.core.models import Agency
 from engage.extensions import db
-from tests.factories import UserFactory
+from engage.surveys.models import Response, ResponseImport, ResponseMode
+from tests.factories import UserFactory, open_wave
 
 ROLES = [None, *Role]
 
@@ -17,8 +18,23 @@ def sample_values() -> dict[str, object]:
     """A real value for every URL argument name any route uses."""
     target = UserFactory(role=Role.VOLUNTEER, email="matrix-target@example.org")
     police = db.session.scalar(select(Agency).where(Agency.code == "glos-police"))
+    wave = open_wave("matrix-wave")
+    question = wave.version.questions[0]
+    response = Response(
+        wave=wave, mode=ResponseMode.PAPER, token="matrix-response", started_on=wave.opens_on
+    )
+    upload = ResponseImport(wave=wave, filename="agency.csv", digest="0" * 64, rows=0, mapping={})
+    db.session.add_all([response, upload])
     db.session.commit()
     return {
+        "wave_code": wave.code,
+        "question_code": question.code,
+        "survey_id": wave.survey_id,
+        "version_id": wave.version_id,
+        "question_id": question.id,
+        "wave_id": wave.id,
+        "response_id": response.id,
+        "import_id": upload.id,
         "user_id": target.id,
         "secret": "no-such-link",
         "filename": "css/engage.css",

@@ -1,0 +1,1 @@
+"""Survey routes (being built)."""
