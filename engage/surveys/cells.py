@@ -53,11 +53,11 @@ class Cells:
 
 def check_targets(targets: Mapping) -> dict[Hashable, dict[Hashable, float]]:
     """Targets as floats, refusing non-positive or non-finite totals and disagreeing margins."""
-    if not targets:
+    if len(targets) == 0:
         raise WeightingError("No margins to weight to: give at least one variable's targets")
     checked: dict[Hashable, dict[Hashable, float]] = {}
     for variable, totals in targets.items():
-        if not totals:
+        if len(totals) == 0:
             raise WeightingError(f"Margin {variable!r} has no categories")
         checked[variable] = {}
         for category, total in totals.items():

@@ -147,3 +147,15 @@ def test_the_margin_table_lists_categories_in_the_targets_order():
     ]
     assert result.margins.respondents.tolist() == [2, 3, 3, 4, 4]
     assert result.margins["unweighted %"].sum() == pytest.approx(200.0)
+
+
+def test_targets_may_be_series_and_margins_categorical_or_numeric():
+    frame = pd.DataFrame(
+        {
+            "age": pd.Categorical(SAMPLE.age, categories=["16-34", "35-64", "65+", "85+"]),
+            "sex": SAMPLE.sex.map({"F": 2, "M": 1}),
+        }
+    )
+    targets = {"age": pd.Series(TARGETS["age"]), "sex": {2: 510, 1: 490}}
+    result = rake(frame, targets, base_weights=np.linspace(1, 2, len(frame)))
+    assert result.weights.groupby(frame.sex).sum().to_dict() == pytest.approx({1: 490, 2: 510})
