@@ -79,7 +79,14 @@ def load_settings(instance_path: str | Path, environ: dict[str, str] | None = No
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "PERMANENT_SESSION_LIFETIME": int(environ.get("ENGAGE_SESSION_HOURS", "8")) * 3600,
-        "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead, so long forms do not expire
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Uploads (response imports) wait here between steps; share it between app servers.
+        "ENGAGE_UPLOAD_FOLDER": environ.get("ENGAGE_UPLOAD_FOLDER", ""),
+        "ENGAGE_MAX_UPLOAD_BYTES": int(environ.get("ENGAGE_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        # No request body may be larger than the largest upload (plus the form around it).
+        "MAX_CONTENT_LENGTH": (int(environ.get("ENGAGE_MAX_UPLOAD_MB", "20")) + 1)
+        * 1024
+        * 1024,  # tied to the session instead, so long forms do not expire
         "MAIL_SERVER": mail_server,
         "MAIL_PORT": int(environ.get("ENGAGE_MAIL_PORT", "25")),
         "MAIL_USERNAME": environ.get("ENGAGE_MAIL_USERNAME", ""),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -24,6 +24,11 @@ MESSAGES = {
         "check you copied the entire address.",
     ),
     405: ("Sorry, that cannot be done here", "This page does not accept that kind of request."),
+    413: (
+        "The file is too large",
+        "The file or form you sent is larger than this service accepts. Go back and send a "
+        "smaller file.",
+    ),
     429: (
         "Too many attempts",
         "There have been too many attempts from this account or address. Wait a while, then "
@@ -56,8 +61,12 @@ def _rate_limited(error: RateLimitExceeded):
     return render_error(
         429,
         f"There have been too many attempts from this account or address: the limit is "
-        f"{limit.amount} in {wait}. Wait {wait}, then try again. If you have forgotten your "
-        "password, you can reset it.",
+        f"{limit.amount} in {wait}. Wait {wait}, then try again."
+        + (
+            " If you have forgotten your password, you can reset it."
+            if request.endpoint == "auth.login"
+            else ""
+        ),
     )
 
 

@@ -22,6 +22,7 @@ class NavItem:
 
 NAVIGATION = (
     NavItem("Surveys", "surveys.index", Action.VIEW_PUBLIC),
+    NavItem("Manage surveys", "surveys.manage_index", Action.RUN_SURVEYS),
     NavItem("You said, we did", "concerns.index", Action.VIEW_PUBLIC),
     NavItem("Scrutiny panels", "scrutiny.index", Action.VIEW_PUBLIC),
     NavItem("Users", "auth.users", Action.INVITE_USERS),
@@ -31,14 +32,17 @@ NAVIGATION = (
 
 
 def navigation() -> list[dict]:
-    """The navigation items this user may follow, the current one marked active."""
+    """The navigation items this user may follow; the most specific one containing the current
+    page is marked active (so /surveys/manage/ marks "Manage surveys", not "Surveys")."""
     role = g.actor.role if g.get("actor") else None
-    items = []
-    for item in NAVIGATION:
-        if not may(role, item.action):
-            continue
-        href = url_for(item.endpoint)
-        items.append({"href": href, "text": item.text, "active": request.path.startswith(href)})
+    items = [
+        {"href": url_for(item.endpoint), "text": item.text, "active": False}
+        for item in NAVIGATION
+        if may(role, item.action)
+    ]
+    containing = [item for item in items if request.path.startswith(item["href"])]
+    if containing:
+        max(containing, key=lambda item: len(item["href"]))["active"] = True
     return items
 
 

@@ -91,7 +91,9 @@ def parse_answer(spec: QuestionSpec, submitted: Sequence[str]) -> AnswerValue | 
     Raises AnswerError for a missing required answer, a choice the question does not offer, a
     number out of range, or too many choices.
     """
-    values = [value.strip() for value in submitted if value is not None and value.strip()]
+    # NUL characters cannot be stored (PostgreSQL refuses them) and no one types them.
+    cleaned = (value.replace("\x00", "").strip() for value in submitted if value is not None)
+    values = [value for value in cleaned if value]
     if not values:
         if spec.required:
             raise AnswerError(_missing_message(spec))
@@ -195,6 +197,43 @@ def first_missing(specs: Sequence[QuestionSpec], answers: Answers) -> str | None
         if is_asked(spec, kept) and spec.required and spec.code not in kept:
             return spec.code
     return None
+
+
+def asked_questions(specs: Sequence[QuestionSpec], answers: Answers) -> list[QuestionSpec]:
+    """The questions routing asks, in order, given the answers so far."""
+    kept = routed_answers(specs, answers)
+    return [spec for spec in specs if is_asked(spec, kept)]
+
+
+def first_unanswered(specs: Sequence[QuestionSpec], answers: Answers) -> str | None:
+    """The first asked question with no answer, required or not; None when all are answered.
+
+    Where a resident who saved and came back carries on.
+    """
+    kept = routed_answers(specs, answers)
+    return next(
+        (spec.code for spec in specs if is_asked(spec, kept) and spec.code not in kept), None
+    )
+
+
+def progress(specs: Sequence[QuestionSpec], answers: Answers, code: str) -> tuple[int, int]:
+    """The asked question's number and how many are asked so far, for "Question 3 of 27".
+
+    The total grows when an answer routes to more questions (a victim is asked about reporting).
+    """
+    asked = [spec.code for spec in asked_questions(specs, answers)]
+    return asked.index(code) + 1, len(asked)
+
+
+def as_submitted(value: AnswerValue | None) -> list[str]:
+    """An answer as its form would submit it, to show it again on the question's page."""
+    if value is None:
+        return []
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, float):
+        return [str(int(value)) if value.is_integer() else repr(value)]
+    return [value]
 
 
 def describe(spec: QuestionSpec, value: AnswerValue | None) -> str:

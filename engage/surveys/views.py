@@ -1,16 +1,20 @@
 """Survey pages: the landing page here; answering, building and fieldwork in their modules."""
 
+from datetime import date
+
 from flask import render_template
 
 from engage.auth.permissions import Action, requires
+from engage.surveys import respond
 from engage.surveys.blueprint import blueprint
 
 
 @blueprint.get("/")
 @requires(Action.VIEW_PUBLIC)
 def index():
-    """What the perception survey is, and where its results will appear."""
-    return render_template("surveys/index.html")
+    """What the perception survey is, the waves anyone may answer today, and a way in with an
+    invitation or resume code."""
+    return render_template("surveys/index.html", waves=respond.open_waves(date.today()))
 
 
 # Importing the view modules registers their routes on the blueprint.
