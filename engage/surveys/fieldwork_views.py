@@ -23,7 +23,7 @@ from engage.core.admin_views import local_time
 from engage.errors import render_error
 from engage.extensions import db
 from engage.surveys import import_services, invitations, monitor_services
-from engage.surveys.blueprint import blueprint
+from engage.surveys.blueprint import blueprint, form_page
 from engage.surveys.fieldwork_forms import (
     ConfirmForm,
     UploadForm,
@@ -83,10 +83,10 @@ def fieldwork_invitations(wave_id: int):
             made = sum(form.counts().values())
             flash(f"Batch {batch}: {made:,} invitation codes are made.", "success")
             return redirect(url_for(".fieldwork_invitations", wave_id=wave.id))
-    page = render_template(
+    return form_page(
         "surveys/fieldwork/invitations.html",
+        form,
         wave=wave,
-        form=form,
         usage=invitations.usage(wave.id),
         batches=invitations.batches(wave.id),
         recently_used=invitations.recently_used(wave.id),
@@ -94,7 +94,6 @@ def fieldwork_invitations(wave_id: int):
         used_on=invitations.used_on,
         local_time=local_time,
     )
-    return page, 400 if form.errors else 200
 
 
 @blueprint.get(f"{WAVE}/invitations.csv")
@@ -252,15 +251,14 @@ def fieldwork_import_columns(wave_id: int):
         mapping = ImportMapping(columns=form.chosen(), values=mapping.values)
         import_services.save_mapping(_folder(), pending, mapping)
         return redirect(url_for(".fieldwork_import_answers", wave_id=wave.id))
-    page = render_template(
+    return form_page(
         "surveys/fieldwork/import_columns.html",
+        form,
         wave=wave,
         pending=pending,
         table=table,
-        form=form,
         examples={column: examples(table, column) for column in table.columns},
     )
-    return page, 400 if form.errors else 200
 
 
 @blueprint.route(f"{WAVE}/import/answers", methods=["GET", "POST"])
@@ -289,10 +287,7 @@ def fieldwork_import_answers(wave_id: int):
         mapping = ImportMapping(columns=mapping.columns, values=form.chosen())
         import_services.save_mapping(_folder(), pending, mapping)
         return redirect(url_for(".fieldwork_import_check", wave_id=wave.id))
-    page = render_template(
-        "surveys/fieldwork/import_answers.html", wave=wave, pending=pending, form=form
-    )
-    return page, 400 if form.errors else 200
+    return form_page("surveys/fieldwork/import_answers.html", form, wave=wave, pending=pending)
 
 
 @blueprint.route(f"{WAVE}/import/check", methods=["GET", "POST"])
@@ -388,5 +383,4 @@ def fieldwork_targets(wave_id: int):
             monitor_services.save_sample_targets(wave.id, targets)
             flash("The targets are saved." if targets else "The targets are cleared.", "success")
             return redirect(url_for(".fieldwork_monitor", wave_id=wave.id))
-    page = render_template("surveys/fieldwork/monitor_targets.html", wave=wave, form=form)
-    return page, 400 if form.errors else 200
+    return form_page("surveys/fieldwork/monitor_targets.html", form, wave=wave)

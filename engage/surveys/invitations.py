@@ -16,8 +16,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from engage.core.columns import utcnow
 from engage.core.models import Area, AreaKind
 from engage.extensions import db
 from engage.surveys.models import Invitation, Wave
@@ -196,6 +197,27 @@ def batch_exists(wave_id: int, batch: int) -> bool:
     """Whether the wave has a batch with this number."""
     query = select(Invitation.id).where(Invitation.wave_id == wave_id, Invitation.batch == batch)
     return db.session.scalar(query.limit(1)) is not None
+
+
+def mark_used(invitation_id: int, wave_id: int) -> bool:
+    """Mark an invitation used, once; False if it already was.
+
+    A plain UPDATE rather than the ORM, so the audit log does not record the resident's address
+    against the invitation, and only the day is kept, so the time cannot be matched with a
+    response's submission time.
+    """
+    today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    marked = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation_id,
+            Invitation.wave_id == wave_id,
+            Invitation.used_at.is_(None),
+        )
+        .values(used_at=today)
+        .execution_options(synchronize_session=False)
+    )
+    return marked.rowcount == 1
 
 
 def used_on(invitation: Invitation) -> str:

@@ -1,7 +1,7 @@
 """Forms of the survey builder: a survey, a question, bank questions to add, and a wave.
 
-The forms carry what was typed; `engage.surveys.builder.rules` checks it, so each rule lives in
-one place and every problem with a question shows at once.
+The forms carry what was typed; `engage.surveys.builder.rules` and `details` check it, so each
+rule lives in one place and every problem with a question shows at once.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
-from engage.surveys.builder.rules import QuestionDraft, WaveDraft
+from engage.surveys.builder.details import WaveDraft
+from engage.surveys.builder.rules import QuestionDraft
 from engage.surveys.models import SurveyVersion, Wave
 from engage.surveys.questions import CHOICE_TYPES, QuestionSpec, QuestionType
 

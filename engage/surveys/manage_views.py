@@ -16,8 +16,8 @@ from sqlalchemy import select
 from engage.auth.permissions import Action, requires
 from engage.extensions import db
 from engage.surveys.bank import question_bank
-from engage.surveys.blueprint import blueprint
-from engage.surveys.builder import rules, versions, waves
+from engage.surveys.blueprint import blueprint, form_page
+from engage.surveys.builder import details, rules, versions, waves
 from engage.surveys.builder.rules import QuestionDraft
 from engage.surveys.manage_forms import BankQuestionsForm, QuestionForm, SurveyForm, WaveForm
 from engage.surveys.models import (
@@ -39,10 +39,6 @@ def _show(form, error: SurveyError, fallback: str) -> None:
     for field, message in versions.problems_of(error):
         target = form[field] if field and field in form else form[fallback]
         target.errors = [*target.errors, message]
-
-
-def _page(template: str, form, **context):
-    return render_template(template, form=form, **context), 400 if form.errors else 200
 
 
 def _bank_sections(specs: Sequence[QuestionSpec], ticked: Sequence[str]) -> list[tuple[str, list]]:
@@ -75,7 +71,7 @@ def manage_index():
         surveys=surveys,
         complete=complete,
         today=waves.today(),
-        wave_status=rules.wave_status,
+        wave_status=details.wave_status,
     )
 
 
@@ -101,7 +97,7 @@ def manage_new_survey():
             flash(f"{survey.title} is created with version 1.", "success")
             return redirect(url_for("surveys.manage_version", version_id=survey.versions[0].id))
     sections = _bank_sections(bank, form.questions.data or [])
-    return _page("surveys/manage/survey_form.html", form, sections=sections)
+    return form_page("surveys/manage/survey_form.html", form, sections=sections)
 
 
 def _version_page(version: SurveyVersion, problems: Sequence[str] = ()):
@@ -200,13 +196,13 @@ def manage_bank_questions(version_id: int):
             flash(f"{words} added: {', '.join(q.code for q in added)}.", "success")
             return redirect(url_for("surveys.manage_version", version_id=version.id))
     sections = _bank_sections(left, form.questions.data or [])
-    return _page("surveys/manage/bank_questions.html", form, version=version, sections=sections)
+    return form_page("surveys/manage/bank_questions.html", form, version=version, sections=sections)
 
 
 def _question_page(form: QuestionForm, version: SurveyVersion, question: Question | None):
     specs = specs_of(version)
     earlier = specs[: version.questions.index(question)] if question else specs
-    return _page(
+    return form_page(
         "surveys/manage/question_form.html",
         form,
         version=version,
@@ -341,7 +337,7 @@ def manage_new_wave(survey_id: int):
         else:
             flash(f"{wave.title} is scheduled.", "success")
             return redirect(url_for("surveys.manage_wave", wave_id=wave.id))
-    return _page("surveys/manage/wave_form.html", form, survey=survey, wave=None)
+    return form_page("surveys/manage/wave_form.html", form, survey=survey, wave=None)
 
 
 @blueprint.route("/manage/waves/<int:wave_id>/edit", methods=["GET", "POST"])
@@ -358,7 +354,7 @@ def manage_edit_wave(wave_id: int):
         else:
             flash(f"Your changes to {wave.title} are saved.", "success")
             return redirect(url_for("surveys.manage_wave", wave_id=wave.id))
-    return _page("surveys/manage/wave_form.html", form, survey=wave.survey, wave=wave)
+    return form_page("surveys/manage/wave_form.html", form, survey=wave.survey, wave=wave)
 
 
 @blueprint.get("/manage/waves/<int:wave_id>")
@@ -373,7 +369,7 @@ def manage_wave(wave_id: int):
     return render_template(
         "surveys/manage/wave.html",
         wave=wave,
-        status=rules.wave_status(wave.opens_on, wave.closes_on, waves.today()),
+        status=details.wave_status(wave.opens_on, wave.closes_on, waves.today()),
         counts=counts,
         totals=totals,
         modes=list(ResponseMode),

@@ -1,36 +1,27 @@
-"""Answering a survey: start, answer a question at a time, save and resume, check, submit once.
+"""Answering a survey: start, answer a question at a time, check, submit once.
 
 The services behind the resident's pages and behind staff keying in paper and telephone
 responses. They take plain values (a wave code, the secret token the browser's session holds,
 today's date), check answers with the pure questions module and commit once. Nothing about the
 resident is stored: no name, address, IP address or browser details, and a response is not
 linked to the invitation code that let it in (only the invitation's district is kept).
+Starting with an invitation code, saving with a resume code and resuming are in
+`response_codes`; the records are read and written by `response_records`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import delete, select, update
 
 from engage.core.columns import utcnow
 from engage.extensions import db
-from engage.surveys.models import (
-    Answer,
-    Invitation,
-    Question,
-    Response,
-    ResponseMode,
-    ResponseStatus,
-    Wave,
-)
+from engage.surveys import invitations
+from engage.surveys.models import Answer, Response, ResponseMode, ResponseStatus, Wave
 from engage.surveys.questions import (
-    AnswerError,
     AnswerValue,
     QuestionSpec,
     first_missing,
@@ -40,12 +31,16 @@ from engage.surveys.questions import (
     parse_answer,
     routed_answers,
 )
+from engage.surveys.response_records import (
+    answers_of,
+    create_response,
+    in_progress,
+    lock_in_progress,
+    questions_of,
+    replace_answer,
+)
 from engage.surveys.services import spec_of
 
-# Resume codes avoid characters that are easy to misread or mistype: no 0/O, no 1/I/L.
-RESUME_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-RESUME_LENGTH = 10
-CODE_LIMIT = 40  # longer input cannot be a code; it is refused before any lookup
 STAFF_MODES = (ResponseMode.PAPER, ResponseMode.PHONE)
 
 
@@ -99,14 +94,6 @@ class Started:
     invitation_id: int | None = None
 
 
-@dataclass(frozen=True)
-class Saved:
-    """A resume code just issued, and why the answer on the page was not kept, if it was not."""
-
-    code: str
-    problem: str | None = None
-
-
 @dataclass
 class Sitting:
     """A response being answered: its wave, the wave's questions and the answers so far."""
@@ -152,23 +139,6 @@ class Sitting:
 def long_date(day: date) -> str:
     """A date as GOV.UK writes it: 5 January 2026."""
     return f"{day.day} {day:%B %Y}"
-
-
-def normalise_code(code: str) -> str:
-    """A code as typed, made comparable: capitals, no spaces or hyphens."""
-    return "".join(code.split()).replace("-", "").upper()
-
-
-def resume_digest(code: str) -> str:
-    """The SHA-256 digest stored for a resume code; the code itself is never stored."""
-    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
-
-
-def new_resume_code() -> str:
-    """A fresh resume code, shown in two groups of five: ABCDE-FGHJK."""
-    code = "".join(secrets.choice(RESUME_ALPHABET) for _ in range(RESUME_LENGTH))
-    half = RESUME_LENGTH // 2
-    return f"{code[:half]}-{code[half:]}"
 
 
 def unavailable_reason(wave: Wave, today: date) -> str | None:
@@ -223,35 +193,13 @@ def wave_by_id(wave_id: int) -> Wave:
 def start_online(wave_code: str, today: date, current_token: str | None = None) -> Started:
     """Start a resident's online response, or carry on with the one this browser has started."""
     wave = find_wave(wave_code)
-    _check_open(wave, today)
+    check_open(wave, today)
     if not wave.open_link:
         raise WaveUnavailable(wave, INVITATION_ONLY)
-    response = _in_progress(wave, current_token)
+    response = in_progress(wave, current_token)
     if response is None or response.entered_by_id is not None:
-        response = _create_response(wave.id, ResponseMode.ONLINE, today)
-    return _started(wave, response)
-
-
-def start_with_invitation(code: str, today: date) -> Started:
-    """Start a response with an unused invitation code; it is marked used on submission."""
-    wanted = normalise_code(code)
-    if not wanted:
-        raise CodeNotAccepted("Enter the code from your invitation letter")
-    invitation = _invitation(wanted) if len(wanted) <= CODE_LIMIT else None
-    if invitation is None:
-        raise CodeNotAccepted(
-            "We do not recognise that code. Check it against your invitation letter and try again"
-        )
-    if invitation.used_at is not None:
-        raise CodeNotAccepted(
-            "This code has already been used. Each code can be used once, to send one response"
-        )
-    wave, invitation_id = invitation.wave, invitation.id
-    _check_open(wave, today)
-    response = _create_response(
-        wave.id, ResponseMode.ONLINE, today, invited_district_id=invitation.district_id
-    )
-    return _started(wave, response, invitation_id=invitation_id)
+        response = create_response(wave.id, ResponseMode.ONLINE, today)
+    return started(wave, response)
 
 
 def start_entry(
@@ -261,7 +209,7 @@ def start_entry(
     wave = wave_by_id(wave_id)
     if mode not in {staff_mode.value for staff_mode in STAFF_MODES}:
         raise RespondError("Choose whether the response came on paper or by telephone")
-    response = _in_progress(wave, current_token)
+    response = in_progress(wave, current_token)
     reusable = (
         response is not None
         and response.mode == mode
@@ -269,8 +217,8 @@ def start_entry(
         and not response.answers
     )  # a second click on the start button, not a second response
     if not reusable:
-        response = _create_response(wave.id, ResponseMode(mode), today, entered_by_id=staff_id)
-    return _started(wave, response)
+        response = create_response(wave.id, ResponseMode(mode), today, entered_by_id=staff_id)
+    return started(wave, response)
 
 
 def find_response(wave_code: str, token: str | None, actor_id: int | None) -> Response:
@@ -296,14 +244,14 @@ def sitting(wave_code: str, token: str | None, today: date, actor_id: int | None
     if response.status is ResponseStatus.COMPLETE:
         raise AlreadySent(ALREADY_SENT)
     if response.mode is ResponseMode.ONLINE:
-        _check_open(wave, today)
-    questions = _questions(wave)
+        check_open(wave, today)
+    questions = questions_of(wave)
     return Sitting(
         wave=wave,
         response=response,
         specs=[spec_of(question) for question in questions],
         question_ids={question.code: question.id for question in questions},
-        answers=_answers_of(response, questions),
+        answers=answers_of(response, questions),
     )
 
 
@@ -314,8 +262,8 @@ def record_answer(current: Sitting, code: str, submitted: Sequence[str]) -> str 
     """
     spec = current.asked(code)
     value = parse_answer(spec, submitted)
-    _start_writing(current.response_id)
-    _replace_answer(current.response_id, current.question_ids[code], value)
+    start_writing(current.response_id)
+    replace_answer(current.response_id, current.question_ids[code], value)
     db.session.commit()
     answers = dict(current.answers)
     answers.pop(code, None)
@@ -323,60 +271,6 @@ def record_answer(current: Sitting, code: str, submitted: Sequence[str]) -> str 
         answers[code] = value
     current.answers = answers
     return next_question(current.specs, current.routed, code)
-
-
-def save_for_later(
-    current: Sitting, code: str, submitted: Sequence[str], invitation_id: int | None
-) -> Saved:
-    """Keep the answer on the page if it is valid, and issue a new resume code.
-
-    An invitation used to start is spent now: the resume code takes its place.
-    """
-    problem, kept = None, False
-    if code and any(value.strip() for value in submitted):
-        try:
-            value = parse_answer(current.asked(code), submitted)
-            kept = True
-        except (AnswerError, QuestionNotAsked) as error:
-            problem = str(error)
-    resume_code = new_resume_code()
-    _start_writing(current.response_id)
-    if kept:
-        _replace_answer(current.response_id, current.question_ids[code], value)
-        current.answers = {**current.answers, code: value}
-    db.session.execute(
-        update(Response)
-        .where(Response.id == current.response_id)
-        .values(resume_digest=resume_digest(resume_code))
-        .execution_options(synchronize_session=False)
-    )
-    if invitation_id is not None:
-        _mark_invitation_used(invitation_id, current.wave_id)
-    db.session.commit()
-    return Saved(resume_code, problem)
-
-
-def resume(code: str, today: date) -> Started:
-    """Find the saved response a resume code names; carry on at its first unanswered question."""
-    wanted = normalise_code(code)
-    if not wanted:
-        raise CodeNotAccepted("Enter your resume code")
-    response = None
-    if len(wanted) <= CODE_LIMIT:
-        response = db.session.scalar(
-            select(Response).where(
-                Response.resume_digest == resume_digest(wanted),
-                Response.status == ResponseStatus.IN_PROGRESS,
-            )
-        )
-    if response is None:
-        raise CodeNotAccepted(
-            "We cannot find saved answers with that code. Check the code and try again. "
-            "Answers that have been sent cannot be opened again"
-        )
-    if response.mode is ResponseMode.ONLINE:
-        _check_open(response.wave, today)
-    return _started(response.wave, response)
 
 
 def submit(current: Sitting, invitation_id: int | None) -> None:
@@ -391,7 +285,7 @@ def submit(current: Sitting, invitation_id: int | None) -> None:
     response_id, open_link = current.response_id, current.wave.open_link
     kept = current.routed
     unrouted = [current.question_ids[code] for code in current.answers if code not in kept]
-    _start_writing(response_id)  # a second click waits here, then finds it sent
+    start_writing(response_id)  # a second click waits here, then finds it sent
     if unrouted:
         db.session.execute(
             delete(Answer).where(
@@ -404,7 +298,7 @@ def submit(current: Sitting, invitation_id: int | None) -> None:
         .values(status=ResponseStatus.COMPLETE, submitted_at=utcnow(), resume_digest=None)
         .execution_options(synchronize_session=False)
     )
-    if invitation_id is not None and not _mark_invitation_used(invitation_id, current.wave_id):
+    if invitation_id is not None and not invitations.mark_used(invitation_id, current.wave_id):
         if not open_link:
             db.session.rollback()
             raise CodeNotAccepted(
@@ -421,142 +315,25 @@ def submit(current: Sitting, invitation_id: int | None) -> None:
     db.session.commit()
 
 
-def _check_open(wave: Wave, today: date) -> None:
+def check_open(wave: Wave, today: date) -> None:
+    """Raise WaveUnavailable if residents cannot answer the wave online today."""
     reason = unavailable_reason(wave, today)
     if reason:
         raise WaveUnavailable(wave, reason)
 
 
-def _in_progress(wave: Wave, token: str | None) -> Response | None:
-    if not token:
-        return None
-    return db.session.scalar(
-        select(Response).where(
-            Response.token == token,
-            Response.wave_id == wave.id,
-            Response.status == ResponseStatus.IN_PROGRESS,
-        )
-    )
+def start_writing(response_id: int) -> None:
+    """Begin the request's write by locking the response (see lock_in_progress for why first).
 
-
-def _start_writing(response_id: int) -> None:
-    """End the request's reads, then begin its write by locking the response, still in progress.
-
-    The write comes first in its transaction because SQLite cannot turn a transaction that has
-    read into one that writes once another write got in between ("database is locked", whatever
-    the busy timeout), whereas one that starts by writing waits its turn. On PostgreSQL the
-    statement locks the row, so two requests for one response take turns there too.
     Raises AlreadySent if the response was sent in the meantime.
     """
-    db.session.rollback()  # the transaction so far only read
-    locked = db.session.execute(
-        update(Response)
-        .where(Response.id == response_id, Response.status == ResponseStatus.IN_PROGRESS)
-        .values(status=ResponseStatus.IN_PROGRESS)
-        .execution_options(synchronize_session=False)
-    )
-    if locked.rowcount != 1:
-        db.session.rollback()
+    if not lock_in_progress(response_id):
         raise AlreadySent(ALREADY_SENT)
 
 
-def _create_response(wave_id: int, mode: ResponseMode, today: date, **fields) -> Response:
-    """Insert a new response as the first statement of its transaction (see _start_writing)."""
-    db.session.rollback()  # the transaction so far only read
-    token = secrets.token_urlsafe(32)
-    response = Response(wave_id=wave_id, mode=mode, token=token, started_on=today, **fields)
-    db.session.add(response)
-    db.session.commit()
-    return response
-
-
-def _started(wave: Wave, response: Response, invitation_id: int | None = None) -> Started:
-    questions = _questions(wave)
+def started(wave: Wave, response: Response, invitation_id: int | None = None) -> Started:
+    """The response under way, to carry on at its first unanswered question."""
+    questions = questions_of(wave)
     specs = [spec_of(question) for question in questions]
-    answers = _answers_of(response, questions)
+    answers = answers_of(response, questions)
     return Started(wave.code, response.token, first_unanswered(specs, answers), invitation_id)
-
-
-def _questions(wave: Wave) -> Sequence[Question]:
-    """The wave's questions in order, with their options, in two queries."""
-    return db.session.scalars(
-        select(Question)
-        .where(Question.version_id == wave.version_id)
-        .order_by(Question.position)
-        .options(selectinload(Question.options))
-    ).all()
-
-
-def _invitation(wanted: str) -> Invitation | None:
-    """The invitation whose code is `wanted`, however the stored code is spaced or cased."""
-    exact = db.session.scalar(select(Invitation).where(Invitation.code == wanted))
-    if exact is not None:
-        return exact
-    stored = func.upper(func.replace(func.replace(Invitation.code, "-", ""), " ", ""))
-    return db.session.scalar(select(Invitation).where(stored == wanted).limit(1))
-
-
-def _answers_of(response: Response, questions: Sequence[Question]) -> dict[str, AnswerValue]:
-    """The stored answers as values the questions module reads, keyed by question code."""
-    by_id = {question.id: question for question in questions}
-    chosen: dict[str, list[str]] = {}
-    answers: dict[str, AnswerValue] = {}
-    rows = db.session.scalars(select(Answer).where(Answer.response_id == response.id))
-    for row in rows:
-        question = by_id.get(row.question_id)
-        if question is None:
-            continue
-        if row.option_code is not None:
-            chosen.setdefault(question.code, []).append(row.option_code)
-        elif row.number is not None:
-            answers[question.code] = float(row.number)
-        elif row.text is not None:
-            answers[question.code] = row.text
-    for question in questions:
-        if question.code in chosen:
-            order = [option.code for option in question.options]
-            codes = chosen[question.code]
-            answers[question.code] = tuple(
-                sorted(codes, key=lambda code: order.index(code) if code in order else len(order))
-            )
-    return answers
-
-
-def _replace_answer(response_id: int, question_id: int, value: AnswerValue | None) -> None:
-    """Swap the stored answer to a question for `value` (none at all for a skipped question)."""
-    db.session.execute(
-        delete(Answer).where(Answer.response_id == response_id, Answer.question_id == question_id)
-    )
-    if value is None:
-        return
-    if isinstance(value, tuple):
-        rows = [
-            Answer(response_id=response_id, question_id=question_id, option_code=option)
-            for option in value
-        ]
-    elif isinstance(value, float):
-        rows = [Answer(response_id=response_id, question_id=question_id, number=value)]
-    else:
-        rows = [Answer(response_id=response_id, question_id=question_id, text=value)]
-    db.session.add_all(rows)
-
-
-def _mark_invitation_used(invitation_id: int, wave_id: int) -> bool:
-    """Mark an invitation used, once; False if it already was.
-
-    A plain UPDATE rather than the ORM, so the audit log does not record the resident's address
-    against the invitation, and only the day is kept, so the time cannot be matched with a
-    response's submission time.
-    """
-    today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
-    marked = db.session.execute(
-        update(Invitation)
-        .where(
-            Invitation.id == invitation_id,
-            Invitation.wave_id == wave_id,
-            Invitation.used_at.is_(None),
-        )
-        .values(used_at=today)
-        .execution_options(synchronize_session=False)
-    )
-    return marked.rowcount == 1

@@ -6,6 +6,7 @@ invitation used to start it, until it is spent); nothing else identifies the res
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import flash, g, redirect, render_template, request, session, url_for
@@ -13,8 +14,8 @@ from flask import flash, g, redirect, render_template, request, session, url_for
 from engage.auth.permissions import Action, requires
 from engage.errors import render_error
 from engage.extensions import limiter
-from engage.surveys import respond
-from engage.surveys.blueprint import blueprint
+from engage.surveys import respond, response_codes
+from engage.surveys.blueprint import blueprint, form_page
 from engage.surveys.models import ResponseStatus, Wave
 from engage.surveys.questions import (
     AnswerError,
@@ -54,48 +55,43 @@ def start(wave_code: str):
     return _carry_on(started)
 
 
+def _code_guesses(scope: str):
+    """At most CODE_GUESSES tries at a code; one that works (a redirect) is not counted."""
+    return limiter.limit(
+        CODE_GUESSES, methods=["POST"], deduct_when=lambda r: r.status_code != 302, scope=scope
+    )
+
+
 @blueprint.route("/invitation", methods=["GET", "POST"])
 @requires(Action.ANSWER_SURVEY)
-@limiter.limit(
-    CODE_GUESSES,
-    methods=["POST"],
-    deduct_when=lambda r: r.status_code != 302,
-    scope="survey-invitation",
-)
+@_code_guesses("survey-invitation")
 def invitation():
     """Start with the code from an invitation letter."""
     form = InvitationCodeForm()
-    if form.validate_on_submit():
-        try:
-            started = respond.start_with_invitation(form.code.data, date.today())
-        except respond.CodeNotAccepted as error:
-            form.code.errors.append(str(error))
-        else:
-            return _carry_on(started)
-    status = 400 if form.errors else 200
-    return render_template("surveys/respond/invitation.html", form=form), status
+    return _code_page(
+        form, form.code, response_codes.start_with_invitation, "surveys/respond/invitation.html"
+    )
 
 
 @blueprint.route("/resume", methods=["GET", "POST"])
 @requires(Action.ANSWER_SURVEY)
-@limiter.limit(
-    CODE_GUESSES,
-    methods=["POST"],
-    deduct_when=lambda r: r.status_code != 302,
-    scope="survey-resume",
-)
+@_code_guesses("survey-resume")
 def resume():
     """Carry on with saved answers, from the resume code."""
     form = ResumeForm()
+    return _code_page(form, form.resume_code, response_codes.resume, "surveys/respond/resume.html")
+
+
+def _code_page(form, field, use_code: Callable[[str, date], respond.Started], template: str):
+    """Start or carry on with the code typed in `field`; a code refused is that field's error."""
     if form.validate_on_submit():
         try:
-            started = respond.resume(form.resume_code.data, date.today())
+            started = use_code(field.data, date.today())
         except respond.CodeNotAccepted as error:
-            form.resume_code.errors.append(str(error))
+            field.errors.append(str(error))
         else:
             return _carry_on(started)
-    status = 400 if form.errors else 200
-    return render_template("surveys/respond/resume.html", form=form), status
+    return form_page(template, form)
 
 
 @blueprint.route("/<wave_code>/questions/<question_code>", methods=["GET", "POST"])
@@ -167,7 +163,7 @@ def done(wave_code: str):
 def save(wave_code: str):
     """Keep the answers so far (and the one on the page) and give a code to come back with."""
     current = _sitting(wave_code)
-    saved = respond.save_for_later(
+    saved = response_codes.save_for_later(
         current,
         request.form.get("question", ""),
         request.form.getlist("answer"),
@@ -194,9 +190,7 @@ def entry(wave_id: int):
             wave.id, form.mode.data, g.actor.id, date.today(), _token(wave.code)
         )
         return _carry_on(started)
-    status = 400 if form.errors else 200
-    page = render_template("surveys/respond/entry.html", wave=wave, form=form, today=date.today())
-    return page, status
+    return form_page("surveys/respond/entry.html", form, wave=wave, today=date.today())
 
 
 # Domain errors become pages here, so the views above stay a few lines each.

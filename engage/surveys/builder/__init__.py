@@ -1,4 +1,5 @@
-"""Building surveys and scheduling waves: `rules` (pure), `versions` and `waves` (services).
+"""Building surveys and scheduling waves: `rules` and `details` (pure), `versions` and `waves`
+(services).
 
 What a question code means, wherever it is asked:
 - A question code is capital letters, digits and underscores, starting with a letter

@@ -1,7 +1,8 @@
 """Services that create surveys and edit their versions' questions.
 
-Each takes plain values, loads what it needs, checks with `rules`, changes and commits once.
-Refusals are SurveyErrors; SurveyProblems carries every problem with its form field.
+Each takes plain values, loads what it needs, checks with `rules` and `details`, changes and
+commits once. Refusals are SurveyErrors; SurveyProblems carries every problem with its form
+field.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from engage.extensions import db
 from engage.surveys import services
 from engage.surveys.bank import question_bank
-from engage.surveys.builder import rules
+from engage.surveys.builder import details, rules
 from engage.surveys.builder.rules import Problem, QuestionDraft
 from engage.surveys.models import Question, QuestionOption, Survey, SurveyVersion, Wave
 from engage.surveys.questions import CHOICE_TYPES, QuestionSpec
@@ -76,7 +77,7 @@ def _editable(version: SurveyVersion) -> SurveyVersion:
 
 def create_survey(code: str, title: str, description: str, question_codes: Sequence[str]) -> Survey:
     """A new survey whose version 1 asks the chosen bank questions (none: an empty survey)."""
-    problems = rules.survey_problems(code, title, description)
+    problems = details.survey_problems(code, title, description)
     chosen = [spec for spec in question_bank() if spec.code in set(question_codes)]
     problems += [("questions", message) for message in rules.selection_problems(chosen, set())]
     if not problems and db.session.scalar(select(Survey.id).where(Survey.code == code)):

@@ -12,8 +12,9 @@ from sqlalchemy.exc import IntegrityError
 
 from engage.extensions import db
 from engage.surveys import services
-from engage.surveys.builder import rules
-from engage.surveys.builder.rules import Problem, WaveDraft
+from engage.surveys.builder import details
+from engage.surveys.builder.details import WaveDraft
+from engage.surveys.builder.rules import Problem
 from engage.surveys.builder.versions import SurveyProblems, commit, get, refuse
 from engage.surveys.models import (
     Invitation,
@@ -51,7 +52,7 @@ def _code_taken(code: str, wave_id: int | None = None) -> bool:
 def schedule_wave(survey_id: int, draft: WaveDraft) -> Wave:
     """A new wave of the survey; the version it asks is locked from now on."""
     survey = get(Survey, survey_id)
-    problems = rules.wave_problems(draft)
+    problems = details.wave_problems(draft)
     version = _version(survey, draft.version_id, problems)
     if _code_taken(draft.code):
         problems.append(("code", f"There is already a wave with the code {draft.code}"))
@@ -90,7 +91,7 @@ def update_wave(wave_id: int, draft: WaveDraft) -> Wave:
     A version no wave asks any more is unlocked again, since nobody has answered it.
     """
     wave = get(Wave, wave_id)
-    problems = rules.wave_problems(draft)
+    problems = details.wave_problems(draft)
     version = _version(wave.survey, draft.version_id, problems)
     if draft.code != wave.code and code_fixed(wave):
         problems.append(("code", "The code cannot change: invitations or answers use it"))

@@ -21,21 +21,9 @@ from engage.surveys.imports import ImportMapping
 from engage.surveys.models import Answer, Question, Response, ResponseImport, ResponseMode
 from tests.factories import open_wave
 from tests.reading import text_of
+from tests.unit.surveys.test_import_files import FIXTURES
+from tests.unit.surveys.test_imports import CODES
 
-FIXTURES = Path(__file__).parents[2] / "unit" / "surveys" / "fixtures" / "imports"
-CODES = [
-    "SAFE_DARK",
-    "VICTIM_12M",
-    "VICTIM_REPORTED",
-    "VICTIM_SATISFIED",
-    "PRIORITY_CRIMES",
-    "POLICE_RATING",
-    "YEARS_IN_AREA",
-    "COMMENTS",
-    "AGE_BAND",
-    "SEX",
-    "DISTRICT",
-]
 SELECT = re.compile(r'<select[^>]*\bname="([^"]+)"[^>]*>(.*?)</select>', re.DOTALL)
 SELECTED = re.compile(r'<option value="([^"]*)"[^>]*\bselected')
 

@@ -6,6 +6,7 @@ import hashlib
 import re
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from engage.core.audit import AuditEvent
@@ -126,13 +127,18 @@ def test_a_resume_code_stops_working_once_the_answers_are_sent(client, app):
     assert resume(app.test_client(), code).status_code == 400
 
 
-def test_guessing_resume_codes_is_limited(client):
-    open_wave(question_codes=QUESTIONS)
-    token = client.csrf_token("/surveys/resume")
-    statuses = [
-        client.post("/surveys/resume", data={"resume_code": "AAAAA-AAAAA", "csrf_token": token})
-        for _ in range(11)
-    ]
+@pytest.mark.parametrize(
+    ("url", "field", "guess", "wave"),
+    [
+        ("/surveys/resume", "resume_code", "AAAAA-AAAAA", {"question_codes": QUESTIONS}),
+        ("/surveys/invitation", "code", "ZZZZ9999", {"open_link": False}),
+    ],
+    ids=["resume", "invitation"],
+)
+def test_guessing_codes_is_limited(client, url, field, guess, wave):
+    open_wave(**wave)
+    token = client.csrf_token(url)
+    statuses = [client.post(url, data={field: guess, "csrf_token": token}) for _ in range(11)]
     assert [page.status_code for page in statuses] == [400] * 10 + [429]
 
 
@@ -209,16 +215,6 @@ def test_two_residents_racing_with_one_code_on_an_invitation_only_wave(client, a
     assert "already been used" in text_of(late)
     statuses = db.session.scalars(select(Response.status).order_by(Response.id)).all()
     assert statuses == [ResponseStatus.COMPLETE, ResponseStatus.IN_PROGRESS]
-
-
-def test_guessing_invitation_codes_is_limited(client):
-    open_wave(open_link=False)
-    token = client.csrf_token("/surveys/invitation")
-    statuses = [
-        client.post("/surveys/invitation", data={"code": "ZZZZ9999", "csrf_token": token})
-        for _ in range(11)
-    ]
-    assert statuses[-1].status_code == 429
 
 
 def test_every_resident_completes_their_own_response_from_an_open_link(client, app):

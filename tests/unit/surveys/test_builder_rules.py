@@ -1,9 +1,8 @@
-"""The survey builder's rules: typed answers, question settings, routing and what codes mean."""
+"""The survey builder's question rules: typed answers, settings, routing and what codes mean."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 import pytest
 from hypothesis import given
@@ -13,8 +12,6 @@ from engage.surveys.bank import bank_question, question_bank
 from engage.surveys.builder.rules import (
     Problems,
     QuestionDraft,
-    WaveDraft,
-    WaveStatus,
     meaning_problems,
     options_text,
     parse_options,
@@ -24,10 +21,8 @@ from engage.surveys.builder.rules import (
     selection_problems,
     split_codes,
     type_in_words,
-    wave_problems,
-    wave_status,
 )
-from engage.surveys.questions import Option, QuestionType
+from engage.surveys.questions import Option, QuestionType, standard_options
 
 
 def problems(callable_, *args) -> list[tuple[str | None, str]]:
@@ -97,14 +92,7 @@ def test_a_single_choice_question_is_read_from_the_draft():
 def test_an_agreement_scale_brings_the_standard_points_and_ignores_typed_answers():
     spec = question_spec("BUS_AGREE", draft(QuestionType.AGREEMENT, options="X: whatever"), [])
 
-    assert [option.code for option in spec.options] == [
-        "STRONGLY_AGREE",
-        "TEND_AGREE",
-        "NEITHER",
-        "TEND_DISAGREE",
-        "STRONGLY_DISAGREE",
-        "DONT_KNOW",
-    ]
+    assert spec.options == standard_options(QuestionType.AGREEMENT)
     assert spec.option("DONT_KNOW").exclusive
 
 
@@ -280,51 +268,3 @@ def test_routing_and_types_are_described_in_words():
         "Multiple choice, 10 answers, up to 3 chosen"
     )
     assert type_in_words(bank_question("COMMENTS")) == "Free text"
-
-
-@pytest.mark.parametrize(
-    ("today", "status"),
-    [
-        (date(2026, 9, 30), WaveStatus.SCHEDULED),
-        (date(2026, 10, 1), WaveStatus.OPEN),
-        (date(2026, 12, 31), WaveStatus.OPEN),
-        (date(2027, 1, 1), WaveStatus.CLOSED),
-    ],
-)
-def test_a_wave_is_scheduled_open_or_closed_by_its_dates_both_included(today, status):
-    assert wave_status(date(2026, 10, 1), date(2026, 12, 31), today) is status
-
-
-def wave(**fields) -> WaveDraft:
-    values = {
-        "code": "2026-q4",
-        "title": "October to December 2026",
-        "opens_on": date(2026, 10, 1),
-        "closes_on": date(2026, 12, 31),
-        "open_link": True,
-        "version_id": 1,
-    }
-    return WaveDraft(**values | fields)
-
-
-@pytest.mark.parametrize(
-    ("fields", "expected"),
-    [
-        ({}, []),
-        ({"closes_on": date(2026, 10, 1)}, []),
-        (
-            {"closes_on": date(2026, 9, 30)},
-            [("closes_on", "Closing date must be the same as or after the opening date")],
-        ),
-        ({"opens_on": None, "closes_on": None}, ["opens_on", "closes_on"]),
-        ({"code": "Q4 2026"}, ["code"]),
-        ({"code": "manage"}, [("code", "manage is the address of staff pages: choose another")]),
-        ({"title": " "}, [("title", "Enter the title")]),
-    ],
-)
-def test_wave_details_are_checked(fields, expected):
-    found = wave_problems(wave(**fields))
-
-    if expected and isinstance(expected[0], str):
-        found = [field for field, _ in found]
-    assert found == expected

@@ -145,22 +145,22 @@ def test_files_that_are_not_what_they_claim_or_not_supported_are_refused(name, c
         read_table(name, content)
 
 
-def test_an_xlsx_that_is_a_zip_of_something_else_is_refused():
+def zip_of(path: str, text: str) -> bytes:
+    """A zip archive holding one file, as an .xlsx is (or pretends to be)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("word/document.xml", "<w/>")
+        archive.writestr(path, text)
+    return buffer.getvalue()
 
+
+def test_an_xlsx_that_is_a_zip_of_something_else_is_refused():
     with pytest.raises(FileRefused, match="named as an Excel workbook"):
-        read_table("letter.xlsx", buffer.getvalue())
+        read_table("letter.xlsx", zip_of("word/document.xml", "<w/>"))
 
 
 def test_a_damaged_workbook_or_spss_file_is_refused_with_what_to_do():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("xl/workbook.xml", "not a workbook")
-
     with pytest.raises(FileRefused, match="open it in Excel, save it again"):
-        read_table("broken.xlsx", buffer.getvalue())
+        read_table("broken.xlsx", zip_of("xl/workbook.xml", "not a workbook"))
     with pytest.raises(FileRefused, match="save it again from SPSS"):
         read_table("broken.sav", b"$FL2" + b"\x07" * 300)
 

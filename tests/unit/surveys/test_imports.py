@@ -20,7 +20,7 @@ from engage.surveys.imports import (
 )
 from tests.unit.surveys.test_import_files import csv_table, fixture, sav_bytes
 
-CODES = (
+CODES = [  # the questions the agency files in fixtures/imports answer
     "SAFE_DARK",
     "VICTIM_12M",
     "VICTIM_REPORTED",
@@ -32,7 +32,7 @@ CODES = (
     "AGE_BAND",
     "SEX",
     "DISTRICT",
-)
+]
 SPECS = [spec for spec in question_bank() if spec.code in CODES]
 BY_CODE = {spec.code: spec for spec in SPECS}
 DEMOGRAPHICS = [BY_CODE["AGE_BAND"], BY_CODE["SEX"], BY_CODE["DISTRICT"]]
