@@ -28,6 +28,7 @@ bench: $(VENV)/.test-installed static/.built
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[postgres,test,bench]'
 	$(BIN)/python benchmarks/weighting.py
 	$(BIN)/python benchmarks/pages.py
+	$(BIN)/python benchmarks/fieldwork.py
 
 assets: static/.built
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -9,6 +11,7 @@ from flask_migrate import upgrade
 
 from engage.core.demo import DemoError, database_is_empty, load_demo
 from engage.core.reference import ReferenceError, load_reference, read_reference
+from engage.surveys.demo import load_survey_demo
 
 engage_cli = AppGroup("engage", help="Engage's own commands.")
 
@@ -26,12 +29,14 @@ def load_reference_command(update: bool) -> None:
 
 @engage_cli.command("demo")
 def demo_command() -> None:
-    """Add the demo accounts (password engage-demo); refused in production."""
+    """Add the demo accounts (password engage-demo) and survey; refused in production."""
     try:
         created = load_demo(current_app.config["ENGAGE_ENV"])
     except DemoError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Demo data: {created} accounts created.")
+    responses = load_survey_demo(date.today())
+    click.echo(f"Demo survey: {responses:,} responses created.")
 
 
 @engage_cli.command("prepare")
@@ -44,6 +49,8 @@ def prepare_command(demo: bool) -> None:
     if demo and current_app.config["ENGAGE_ENV"] != "production" and database_is_empty():
         created = load_demo(current_app.config["ENGAGE_ENV"])
         click.echo(f"Demo data: {created} accounts created (password engage-demo).")
+        responses = load_survey_demo(date.today())
+        click.echo(f"Demo survey: {responses:,} responses created.")
 
 
 def init_app(app: Flask) -> None:

@@ -109,7 +109,9 @@ def app(database_url):
     application = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     application.test_client_class = EngageClient
     _fresh_schema(application)
-    return application
+    yield application
+    with application.app_context():
+        db.engine.dispose()  # close pooled connections before the interpreter does
 
 
 @pytest.fixture(autouse=True)
