@@ -11,6 +11,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -23,6 +24,7 @@ from engage import create_app
 from engage.core.demo import load_demo
 from engage.core.reference import load_reference, read_reference
 from engage.extensions import db
+from engage.surveys.demo import load_survey_demo
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -61,6 +63,7 @@ def live_app(tmp_path_factory) -> Iterator[LiveApp]:
         upgrade()
         load_reference(read_reference())
         load_demo(application.config["ENGAGE_ENV"])
+        load_survey_demo(date.today())
         db.session.remove()
     server = make_server("127.0.0.1", 0, application, threaded=True)  # port 0: a free one
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
