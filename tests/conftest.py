@@ -14,9 +14,7 @@ import socket
 
 import pytest
 from flask.testing import FlaskClient
-from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import MetaData
-from sqlalchemy.orm import scoped_session, sessionmaker
 
 os.environ["ENGAGE_ENV"] = "test"
 for _name in ("ENGAGE_MAIL_SERVER", "ENGAGE_DATABASE_URL", "ENGAGE_SECRET_KEY"):
@@ -26,6 +24,7 @@ from engage import create_app  # noqa: E402
 from engage.auth.permissions import Role  # noqa: E402
 from engage.core.reference import load_reference, read_reference  # noqa: E402
 from engage.extensions import db, limiter  # noqa: E402
+from tests.transactions import rolled_back  # noqa: E402
 
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -120,24 +119,9 @@ def isolated_db(request, app):
     if "live_app" in request.fixturenames:
         yield None
         return
-    with app.app_context():
-        connection = db.engine.connect()
-        outer = connection.begin()
-        original = db.session
-        # A plain SQLAlchemy session: Flask-SQLAlchemy's own ignores `bind` and would reach
-        # past the outer transaction to the engine.
-        db.session = scoped_session(
-            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
-            scopefunc=_app_ctx_id,
-        )
-        limiter.reset()
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
-            db.session = original
-            outer.rollback()
-            connection.close()
+    limiter.reset()
+    with rolled_back(app) as session:
+        yield session
 
 
 @pytest.fixture

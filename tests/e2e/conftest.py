@@ -8,7 +8,6 @@ nothing behind that another relies on.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -18,13 +17,13 @@ from typing import TYPE_CHECKING, NoReturn
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
-from werkzeug.serving import make_server
 
 from engage import create_app
 from engage.core.demo import load_demo
 from engage.core.reference import load_reference, read_reference
 from engage.extensions import db
 from engage.surveys.demo import load_survey_demo
+from tests.live_server import serving
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -65,17 +64,8 @@ def live_app(tmp_path_factory) -> Iterator[LiveApp]:
         load_demo(application.config["ENGAGE_ENV"])
         load_survey_demo(date.today())
         db.session.remove()
-    server = make_server("127.0.0.1", 0, application, threaded=True)  # port 0: a free one
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield LiveApp(application, f"http://127.0.0.1:{server.server_port}")
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with application.app_context():
-            db.engine.dispose()
+    with serving(application) as port:
+        yield LiveApp(application, f"http://127.0.0.1:{port}")
 
 
 @pytest.fixture(scope="session")

@@ -21,13 +21,13 @@ import pytest
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from engage import create_app
 from engage.core.reference import load_reference, read_reference
 from engage.extensions import db
 from engage.surveys.models import Answer, Question, Response, ResponseStatus
 from engage.surveys.services import create_survey_from_bank, create_wave
+from tests.live_server import serving
 
 WAVE = "concurrent-wave"
 QUESTIONS = ["SAFE_DARK", "VICTIM_12M", "VICTIM_REPORTED", "PRIORITY_CRIMES", "COMMENTS"]
@@ -67,21 +67,12 @@ def live_app(tmp_path_factory) -> Iterator[LiveApp]:
             closes_on=today + timedelta(days=30),
         )
         db.session.remove()
-    server = make_server("127.0.0.1", 0, application, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="answering-server", daemon=True)
-    thread.start()
-    live = LiveApp(application, "127.0.0.1", server.server_port)
-    try:
+    with serving(application, name="answering-server") as port:
+        live = LiveApp(application, "127.0.0.1", port)
         # One resident first, so the templates are compiled before the residents arrive at once.
         browser = Browser(live)
         assert submit(browser, answer_to_check(browser, WARM_UP, victim=True)) == DONE
         yield live
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with application.app_context():
-            db.engine.dispose()
 
 
 class Browser:

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import func, select
-from sqlalchemy.orm import scoped_session, sessionmaker
 
 from engage.extensions import db
 from engage.surveys.bank import question_bank
@@ -25,6 +23,7 @@ from engage.surveys.questions import (
     parse_answer,
     routed_answers,
 )
+from tests.transactions import rolled_back
 
 # Shares of the county's residents aged 16 and over (2021 census, rounded).
 POPULATION_WOMEN_65_PLUS = 0.11
@@ -97,28 +96,15 @@ def _waves() -> list[WaveFound]:
 @pytest.fixture(scope="module")
 def demo(app) -> DemoFound:
     """Run `flask engage demo` twice in a transaction of its own, then roll it all back."""
-    with app.app_context():
-        connection = db.engine.connect()
-        outer = connection.begin()
-        original = db.session
-        db.session = scoped_session(
-            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
-            scopefunc=_app_ctx_id,
-        )
-        try:
-            runner = app.test_cli_runner()
-            first = runner.invoke(args=["engage", "demo"])
-            assert first.exit_code == 0, first.output
-            after_first = _counts()
-            waves = _waves()
-            second = runner.invoke(args=["engage", "demo"])
-            assert second.exit_code == 0, second.output
-            return DemoFound(first.output, second.output, waves, after_first, _counts())
-        finally:
-            db.session.remove()
-            db.session = original
-            outer.rollback()
-            connection.close()
+    with rolled_back(app):
+        runner = app.test_cli_runner()
+        first = runner.invoke(args=["engage", "demo"])
+        assert first.exit_code == 0, first.output
+        after_first = _counts()
+        waves = _waves()
+        second = runner.invoke(args=["engage", "demo"])
+        assert second.exit_code == 0, second.output
+        return DemoFound(first.output, second.output, waves, after_first, _counts())
 
 
 def closed(demo: DemoFound) -> list[WaveFound]:
