@@ -42,11 +42,13 @@ class Cells:
         return full[self.of_respondent]
 
     def indicators(self) -> np.ndarray:
-        """The margin indicator matrix of the occupied cells: one column per category."""
-        columns = [
+        """The calibration model of the occupied cells: an intercept and each margin's indicators
+        but its first category (the same column space as every indicator, and of full rank, as
+        R's model.matrix(~ age + sex + district) is)."""
+        columns = [np.ones(len(self.occupied), dtype=bool)] + [
             codes == k
             for codes, labels in zip(self.categories, self.labels, strict=True)
-            for k in range(len(labels))
+            for k in range(1, len(labels))
         ]
         return np.column_stack(columns).astype(float)
 

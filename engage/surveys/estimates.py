@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import statsmodels.api as sm
 from scipy.stats import norm
 
 from engage.surveys.cells import Cells
@@ -54,13 +55,11 @@ def calibrated_mean(
     mean = float(domain_weights @ y) / total
     linearised = np.where(domain, y - mean, 0.0) / total
 
-    # Weighted least squares of the linearised variable on the margin indicators, by cell:
-    # lstsq gives the (unique) fitted values even though each margin's indicators sum to one.
-    root = np.sqrt(cells.total(base))
-    model = cells.indicators()
-    cell_sums = cells.total(base * linearised)
-    coefficients = np.linalg.lstsq(model * root[:, None], cell_sums / root, rcond=None)[0]
-    fitted = model @ coefficients
+    # Weighted least squares of the linearised variable on the margin indicators, by cell: a
+    # cell's mean weighted by the cell's base weight gives the same fit as every respondent.
+    cell_base = cells.total(base)
+    cell_mean = cells.total(base * linearised) / cell_base
+    fitted = sm.WLS(cell_mean, cells.indicators(), weights=cell_base).fit().fittedvalues
     residual = weights * (linearised - cells.spread(fitted))
     n = len(residual)
     variance = n / (n - 1) * float(((residual - residual.mean()) ** 2).sum()) if n > 1 else 0.0
