@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
-from engage.core.demo import DemoError, database_is_empty, load_demo
+from engage.core.demo import DEMO_PASSWORD, DemoError, database_is_empty, load_demo
 from engage.core.reference import ReferenceError, load_reference, read_reference
 from engage.surveys.demo import load_survey_demo
 
@@ -31,12 +31,9 @@ def load_reference_command(update: bool) -> None:
 def demo_command() -> None:
     """Add the demo accounts (password engage-demo) and survey; refused in production."""
     try:
-        created = load_demo(current_app.config["ENGAGE_ENV"])
+        _load_demo_data()
     except DemoError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Demo data: {created} accounts created.")
-    responses = load_survey_demo(date.today())
-    click.echo(f"Demo survey: {responses:,} responses created.")
 
 
 @engage_cli.command("prepare")
@@ -47,10 +44,15 @@ def prepare_command(demo: bool) -> None:
     added = load_reference(read_reference())
     click.echo(f"Database migrated; reference data: {added} rows added.")
     if demo and current_app.config["ENGAGE_ENV"] != "production" and database_is_empty():
-        created = load_demo(current_app.config["ENGAGE_ENV"])
-        click.echo(f"Demo data: {created} accounts created (password engage-demo).")
-        responses = load_survey_demo(date.today())
-        click.echo(f"Demo survey: {responses:,} responses created.")
+        _load_demo_data()
+
+
+def _load_demo_data() -> None:
+    """Load the demo accounts, then the demo survey, and say what was created."""
+    created = load_demo(current_app.config["ENGAGE_ENV"])
+    click.echo(f"Demo data: {created} accounts created (password {DEMO_PASSWORD}).")
+    responses = load_survey_demo(date.today())
+    click.echo(f"Demo survey: {responses:,} responses created.")
 
 
 def init_app(app: Flask) -> None:

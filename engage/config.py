@@ -19,6 +19,17 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _whole_number(environ: dict[str, str], name: str, default: int) -> int:
+    """An integer setting; a value that is not one stops start-up with the setting's name."""
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
+
+
 def _secret_key(env: str, instance_path: Path, environ: dict[str, str]) -> str:
     """Return ENGAGE_SECRET_KEY, or in development a key kept in instance/ across restarts."""
     key = environ.get("ENGAGE_SECRET_KEY", "")
@@ -56,6 +67,7 @@ def load_settings(instance_path: str | Path, environ: dict[str, str] | None = No
     mail_server = environ.get("ENGAGE_MAIL_SERVER", "")
     if production and not mail_server:
         raise ConfigError("ENGAGE_MAIL_SERVER must be set in production (invitations need mail).")
+    upload_bytes = _whole_number(environ, "ENGAGE_MAX_UPLOAD_MB", 20) * 1024 * 1024
 
     return {
         "ENGAGE_ENV": env,
@@ -70,7 +82,7 @@ def load_settings(instance_path: str | Path, environ: dict[str, str] | None = No
         ),
         "ENGAGE_CONTACT_EMAIL": environ.get("ENGAGE_CONTACT_EMAIL", "engage@example.org"),
         "ENGAGE_BASE_URL": environ.get("ENGAGE_BASE_URL", "").rstrip("/"),
-        "ENGAGE_PROXY_COUNT": int(environ.get("ENGAGE_PROXY_COUNT", "0")),
+        "ENGAGE_PROXY_COUNT": _whole_number(environ, "ENGAGE_PROXY_COUNT", 0),
         "ENGAGE_FORCE_HTTPS": _flag(environ.get("ENGAGE_FORCE_HTTPS"), production),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -78,23 +90,22 @@ def load_settings(instance_path: str | Path, environ: dict[str, str] | None = No
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
-        "PERMANENT_SESSION_LIFETIME": int(environ.get("ENGAGE_SESSION_HOURS", "8")) * 3600,
+        "PERMANENT_SESSION_LIFETIME": _whole_number(environ, "ENGAGE_SESSION_HOURS", 8) * 3600,
+        # CSRF tokens are tied to the session instead, so long forms do not expire.
         "WTF_CSRF_TIME_LIMIT": None,
         # Uploads (response imports) wait here between steps; share it between app servers.
         "ENGAGE_UPLOAD_FOLDER": environ.get("ENGAGE_UPLOAD_FOLDER", ""),
-        "ENGAGE_MAX_UPLOAD_BYTES": int(environ.get("ENGAGE_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
-        # No request body may be larger than the largest upload (plus the form around it).
-        "MAX_CONTENT_LENGTH": (int(environ.get("ENGAGE_MAX_UPLOAD_MB", "20")) + 1)
-        * 1024
-        * 1024,  # tied to the session instead, so long forms do not expire
+        "ENGAGE_MAX_UPLOAD_BYTES": upload_bytes,
+        # No request body may be larger than the largest upload (plus a megabyte of form).
+        "MAX_CONTENT_LENGTH": upload_bytes + 1024 * 1024,
         "MAIL_SERVER": mail_server,
-        "MAIL_PORT": int(environ.get("ENGAGE_MAIL_PORT", "25")),
+        "MAIL_PORT": _whole_number(environ, "ENGAGE_MAIL_PORT", 25),
         "MAIL_USERNAME": environ.get("ENGAGE_MAIL_USERNAME", ""),
         "MAIL_PASSWORD": environ.get("ENGAGE_MAIL_PASSWORD", ""),
         "MAIL_SECURITY": environ.get("ENGAGE_MAIL_SECURITY", "none").lower(),  # none|starttls|ssl
         "MAIL_SENDER": environ.get("ENGAGE_MAIL_SENDER", "Engage <no-reply@example.org>"),
-        "INVITATION_DAYS": int(environ.get("ENGAGE_INVITATION_DAYS", "7")),
-        "PASSWORD_RESET_MINUTES": int(environ.get("ENGAGE_PASSWORD_RESET_MINUTES", "60")),
+        "INVITATION_DAYS": _whole_number(environ, "ENGAGE_INVITATION_DAYS", 7),
+        "PASSWORD_RESET_MINUTES": _whole_number(environ, "ENGAGE_PASSWORD_RESET_MINUTES", 60),
         "RATELIMIT_STORAGE_URI": environ.get("ENGAGE_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_PER_ACCOUNT": environ.get(

@@ -1,7 +1,7 @@
 """Who may do what: every rule of Engage in one table, checked in one place.
 
 Each view declares the action it performs with `@requires(Action.X)`; a single before-request
-hook (engage.auth.access) looks the action up here. A route without a declaration is refused,
+hook (engage.security) looks the action up here. A route without a declaration is refused,
 and the permission-matrix test fails for it, so nothing is public by accident.
 """
 
@@ -105,15 +105,15 @@ def declared_action(endpoint: str, view: Callable | None) -> Action | None:
     return getattr(view, "required_action", None)
 
 
-def binding_problems(role: Role, agency_id: int | None, parish_ids: list[int]) -> list[str]:
-    """What is wrong with the agency and parishes an account of `role` is bound to."""
-    problems = []
+def binding_problems(role: Role, agency_id: int | None, parish_ids: list[int]) -> dict[str, str]:
+    """What is wrong with the agency and parishes an account of `role` is bound to, by field."""
+    problems = {}
     if role is Role.PARTNER and agency_id is None:
-        problems.append("Choose the agency a partner responds for")
+        problems["agency"] = "Choose the agency a partner responds for"
     if role is not Role.PARTNER and agency_id is not None:
-        problems.append("Only partner accounts are bound to an agency")
+        problems["agency"] = "Only partner accounts are bound to an agency"
     if role is Role.PARISH and not parish_ids:
-        problems.append("Choose at least one parish or town for a clerk")
+        problems["parishes"] = "Choose at least one parish or town for a clerk"
     if role is not Role.PARISH and parish_ids:
-        problems.append("Only clerk accounts are bound to parishes")
+        problems["parishes"] = "Only clerk accounts are bound to parishes"
     return problems

@@ -113,7 +113,8 @@ def check_token(secret: str, purpose: TokenPurpose) -> AccountToken:
 def _validate_bindings(role: Role, agency_id: int | None, parish_ids: list[int]) -> list[Area]:
     problems = binding_problems(role, agency_id, parish_ids)
     if problems:
-        raise AccountError(problems[0], field="agency" if "agency" in problems[0] else "parishes")
+        field, problem = next(iter(problems.items()))
+        raise AccountError(problem, field=field)
     if agency_id is not None and db.session.get(Agency, agency_id) is None:
         raise AccountError("Choose an agency from the list", field="agency")
     parishes = list(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from engage.auth import services
 from engage.auth.forms import (
@@ -19,7 +20,8 @@ from engage.auth.forms import (
     NewPasswordForm,
 )
 from engage.auth.models import TokenPurpose, User
-from engage.auth.permissions import INVITABLE_ROLES, Action, Role, may, requires
+from engage.auth.permissions import INVITABLE_ROLES, Action, Role, may, may_invite, requires
+from engage.core.links import external_url
 from engage.core.mail import MailError, send_mail
 from engage.core.models import Agency, Area, AreaKind
 from engage.extensions import db, limiter
@@ -146,7 +148,7 @@ def forgot_password():
                     "Reset your Engage password",
                     "auth/email/password_reset.txt",
                     user=user,
-                    link=_external("auth.reset_password", secret=secret),
+                    link=external_url("auth.reset_password", secret=secret),
                     minutes=minutes,
                 )
             except MailError:
@@ -173,18 +175,12 @@ def change_password():
         except services.AccountError as error:
             getattr(form, error.field or "password").errors.append(str(error))
         else:
-            login_user(current_user)
+            # Sign in again with the new session token; pass the user, not the current_user
+            # proxy, which Flask-Login would otherwise store as the user it points to.
+            login_user(g.actor)
             flash("Your password is changed.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
-
-
-def _external(endpoint: str, **values) -> str:
-    """An absolute link for an email, on ENGAGE_BASE_URL when set (behind a proxy)."""
-    base = current_app.config["ENGAGE_BASE_URL"]
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def _send_invitation(user: User, secret: str) -> bool:
@@ -196,7 +192,7 @@ def _send_invitation(user: User, secret: str) -> bool:
             "auth/email/invitation.txt",
             user=user,
             inviter=current_user,
-            link=_external("auth.accept_invitation", secret=secret),
+            link=external_url("auth.accept_invitation", secret=secret),
             days=days,
         )
     except MailError:
@@ -209,10 +205,19 @@ def _send_invitation(user: User, secret: str) -> bool:
     return True
 
 
-def _account_form(form: AccountForm, roles) -> AccountForm:
-    agencies = db.session.scalars(select(Agency).where(Agency.active).order_by(Agency.name))
+def _account_form(form: AccountForm, roles, account: User | None = None) -> AccountForm:
+    """The form with the roles given, and the agencies and parishes in use (plus the account's
+    own, even if retired since, so its other details can still be saved)."""
+    agency_id = account.agency_id if account else None
+    parish_ids = [parish.id for parish in account.parishes] if account else []
+    agencies = db.session.scalars(
+        select(Agency).where(or_(Agency.active, Agency.id == agency_id)).order_by(Agency.name)
+    )
     parishes = db.session.scalars(
-        select(Area).where(Area.kind == AreaKind.PARISH, Area.active).order_by(Area.name)
+        select(Area)
+        .options(joinedload(Area.parent))  # each choice names its district
+        .where(Area.kind == AreaKind.PARISH, or_(Area.active, Area.id.in_(parish_ids)))
+        .order_by(Area.name)
     )
     form.set_choices(sorted(roles, key=list(Role).index), agencies, parishes)
     return form
@@ -261,8 +266,7 @@ def user_detail(user_id: int):
         account=account,
         form=ConfirmForm(),
         can_manage=may(current_user.role, Action.MANAGE_USERS),
-        can_reinvite=account.password_hash is None
-        and account.role in INVITABLE_ROLES[current_user.role],
+        can_reinvite=account.password_hash is None and may_invite(current_user.role, account.role),
     )
 
 
@@ -288,7 +292,7 @@ def reinvite(user_id: int):
 def edit_user(user_id: int):
     """Change a person's name, role, agency and parishes."""
     account = db.get_or_404(User, user_id)
-    form = _account_form(AccountForm(), Role)
+    form = _account_form(AccountForm(), Role, account)
     if request.method == "GET":
         form.name.data = account.name
         form.role.data = account.role.value

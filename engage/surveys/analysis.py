@@ -130,11 +130,18 @@ def _ordered_values(values: pd.Series) -> list:
         return distinct
 
 
-def _test(difference: float, se: float, alpha: float) -> tuple[float, bool]:
+def _compared(difference: float, se: float, alpha: float, unchanged: str) -> Comparison:
+    """A two-sided z-test of `difference`, with `unchanged` as the verdict when not significant."""
     if se == 0.0:
-        return (0.0 if difference else 1.0), difference != 0.0
-    p_value = float(2 * norm.sf(abs(difference) / se))
-    return p_value, p_value < alpha
+        p_value, significant = (0.0 if difference else 1.0), difference != 0.0
+    else:
+        p_value = float(2 * norm.sf(abs(difference) / se))
+        significant = p_value < alpha
+    if not significant:
+        verdict = unchanged
+    else:
+        verdict = "significantly higher" if difference > 0 else "significantly lower"
+    return Comparison(difference, se, p_value, significant, verdict)
 
 
 def _too_small(estimates: tuple[Estimate, ...], low_base: LowBase | None) -> bool:
@@ -153,12 +160,7 @@ def compare_waves(
         return Comparison(math.nan, math.nan, math.nan, False, "too few respondents to compare")
     difference = later.value - earlier.value
     se = math.hypot(earlier.se, later.se)
-    p_value, significant = _test(difference, se, alpha)
-    if not significant:
-        verdict = "no significant change"
-    else:
-        verdict = "significantly higher" if difference > 0 else "significantly lower"
-    return Comparison(difference, se, p_value, significant, verdict)
+    return _compared(difference, se, alpha, "no significant change")
 
 
 def compare_with_benchmark(
@@ -179,9 +181,4 @@ def compare_with_benchmark(
         return Comparison(math.nan, math.nan, math.nan, False, "too few respondents to compare")
     difference = estimate.value - benchmark
     se = math.hypot(estimate.se, benchmark_se)
-    p_value, significant = _test(difference, se, alpha)
-    if not significant:
-        verdict = "no significant difference"
-    else:
-        verdict = "significantly higher" if difference > 0 else "significantly lower"
-    return Comparison(difference, se, p_value, significant, verdict)
+    return _compared(difference, se, alpha, "no significant difference")

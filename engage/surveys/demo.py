@@ -19,6 +19,7 @@ from sqlalchemy import insert, select
 
 from engage.core.columns import utcnow
 from engage.extensions import db
+from engage.surveys.import_services import answer_rows
 from engage.surveys.models import Answer, Response, ResponseMode, ResponseStatus, Survey, Wave
 from engage.surveys.questions import AnswerValue
 from engage.surveys.services import create_survey_from_bank, create_wave
@@ -173,24 +174,15 @@ def _store(
     ids = db.session.scalars(
         insert(Response).returning(Response.id, sort_by_parameter_order=True), response_rows
     ).all()
-    answer_rows = [
+    rows = [
         row
         for response_id, (answers, _mode) in zip(ids, residents, strict=True)
         for code, value in answers.items()
-        for row in _answer_rows(response_id, question_ids[code], value)
+        for row in answer_rows(response_id, question_ids[code], value)
     ]
     # Into the table itself: one executemany, without the ORM's bookkeeping for each row.
-    db.session.execute(insert(Answer.__table__), answer_rows)
+    db.session.execute(insert(Answer.__table__), rows)
     return count
-
-
-def _answer_rows(response_id: int, question_id: int, value: AnswerValue) -> list[dict]:
-    base = {"response_id": response_id, "question_id": question_id}
-    if isinstance(value, tuple):
-        return [{**base, "option_code": code, "number": None, "text": None} for code in value]
-    if isinstance(value, float):
-        return [{**base, "option_code": None, "number": value, "text": None}]
-    return [{**base, "option_code": None, "number": None, "text": value}]
 
 
 def synthetic_answers(

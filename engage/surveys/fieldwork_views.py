@@ -20,6 +20,7 @@ from flask_login import current_user
 
 from engage.auth.permissions import Action, requires
 from engage.core.admin_views import local_time
+from engage.core.links import external_url
 from engage.errors import render_error
 from engage.extensions import db
 from engage.surveys import import_services, invitations, monitor_services
@@ -32,12 +33,13 @@ from engage.surveys.fieldwork_forms import (
     invitation_form,
     targets_form,
 )
-from engage.surveys.import_files import examples
+from engage.surveys.import_files import Table, examples
 from engage.surveys.import_services import AlreadyImported, ImportRefused, PendingImport
 from engage.surveys.imports import (
     ImportMapping,
     MappingError,
     answer_values,
+    check_rows,
     stored_text,
     suggest_columns,
 )
@@ -55,14 +57,6 @@ REFUSALS_SHOWN = 200
 
 def _wave(wave_id: int) -> Wave:
     return db.get_or_404(Wave, wave_id)
-
-
-def _external(endpoint: str, **values) -> str:
-    """An absolute address for a letter, on ENGAGE_BASE_URL when set (behind a proxy)."""
-    base = current_app.config.get("ENGAGE_BASE_URL")
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 # Invitation codes --------------------------------------------------------------------------
@@ -107,7 +101,7 @@ def fieldwork_invitations_csv(wave_id: int):
         if batch is None or not invitations.batch_exists(wave.id, batch):
             abort(404)
     unused = request.args.get("unused") == "1"
-    content = invitations.mail_merge_csv(wave.id, _external("surveys.index"), batch, unused)
+    content = invitations.mail_merge_csv(wave.id, external_url("surveys.index"), batch, unused)
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", wave.code) + "-invitations"
     name += (f"-batch-{batch}" if batch else "") + ("-unused" if unused else "")
     return Response(
@@ -222,17 +216,17 @@ def fieldwork_import(wave_id: int):
     return page, status
 
 
-def _pending_table(wave: Wave):
-    """The user's pending import and its rows, or a redirect to the upload page."""
+def _pending_table(wave: Wave) -> tuple[PendingImport, Table]:
+    """The user's pending import and its rows; without them, back to the upload page (aborts)."""
     pending = _pending(wave)
     if pending is None:
-        return None, None, _start_again(wave)
+        abort(_start_again(wave))
     try:
         table = import_services.pending_table(_folder(), pending)
     except ImportRefused as error:
         _forget(wave.id)
-        return None, None, _start_again(wave, str(error))
-    return pending, table, None
+        abort(_start_again(wave, str(error)))
+    return pending, table
 
 
 @blueprint.route(f"{WAVE}/import/columns", methods=["GET", "POST"])
@@ -240,9 +234,7 @@ def _pending_table(wave: Wave):
 def fieldwork_import_columns(wave_id: int):
     """Match each column of the file to a question, or leave it out (step 2 of 4)."""
     wave = _wave(wave_id)
-    pending, table, elsewhere = _pending_table(wave)
-    if elsewhere:
-        return elsewhere
+    pending, table = _pending_table(wave)
     specs = specs_of(wave.version)
     mapping = pending.import_mapping
     chosen = mapping.columns if pending.mapping else suggest_columns(table.columns, specs)
@@ -266,19 +258,17 @@ def fieldwork_import_columns(wave_id: int):
 def fieldwork_import_answers(wave_id: int):
     """Match the values of each choice column to answer codes (step 3 of 4)."""
     wave = _wave(wave_id)
-    pending, table, elsewhere = _pending_table(wave)
-    if elsewhere:
-        return elsewhere
-    specs = {spec.code: spec for spec in specs_of(wave.version)}
+    pending, table = _pending_table(wave)
     mapping = pending.import_mapping
+    if not mapping.columns:
+        flash("Match at least one column to a question.")
+        return redirect(url_for(".fieldwork_import_columns", wave_id=wave.id))
+    specs = {spec.code: spec for spec in specs_of(wave.version)}
     matched = [
         (column, specs[code])
         for column, code in mapping.columns.items()
         if code in specs and column in table.columns and specs[code].type in CHOICE_TYPES
     ]
-    if not mapping.columns:
-        flash("Match at least one column to a question.")
-        return redirect(url_for(".fieldwork_import_columns", wave_id=wave.id))
     if not matched:
         return redirect(url_for(".fieldwork_import_check", wave_id=wave.id))
     values = {column: answer_values(table, column, spec) for column, spec in matched}
@@ -295,14 +285,12 @@ def fieldwork_import_answers(wave_id: int):
 def fieldwork_import_check(wave_id: int):
     """Preview the rows as stored, list refused rows, and import all or nothing (step 4 of 4)."""
     wave = _wave(wave_id)
-    pending, _, elsewhere = _pending_table(wave)
-    if elsewhere:
-        return elsewhere
+    pending, table = _pending_table(wave)
     form = ConfirmForm()
     status, message, refused = 200, None, ()
     if form.validate_on_submit():
         try:
-            record = import_services.finish_import(_folder(), pending, current_user.id)
+            record = import_services.finish_import(_folder(), pending, table, current_user.id)
         except ImportRefused as error:
             status = 409 if isinstance(error, AlreadyImported) else 400
             message, refused = str(error), error.refused
@@ -310,16 +298,13 @@ def fieldwork_import_check(wave_id: int):
             _forget(wave.id)
             flash(f"{record.rows:,} responses from {record.filename} are imported.", "success")
             return redirect(url_for(".fieldwork_import", wave_id=wave.id))
+    specs = specs_of(wave.version)
     try:
-        check = import_services.check_pending(_folder(), pending)
+        check = check_rows(table, pending.import_mapping, specs)
     except MappingError as error:
         flash(f"Change how the columns are matched: {error}.")
         return redirect(url_for(".fieldwork_import_columns", wave_id=wave.id))
-    except ImportRefused as error:  # the upload was swept away meanwhile
-        _forget(wave.id)
-        return _start_again(wave, str(error))
     refused = refused or check.refused
-    specs = specs_of(wave.version)
     matched = set(pending.import_mapping.columns.values())
     page = render_template(
         "surveys/fieldwork/import_check.html",

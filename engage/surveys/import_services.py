@@ -31,7 +31,6 @@ from engage.core.columns import utcnow
 from engage.extensions import db
 from engage.surveys.import_files import FileRefused, Table, base_name, digest_of, read_table
 from engage.surveys.imports import (
-    ImportCheck,
     ImportMapping,
     MappingError,
     RefusedRow,
@@ -43,9 +42,9 @@ from engage.surveys.models import (
     ResponseImport,
     ResponseMode,
     ResponseStatus,
-    Wave,
 )
-from engage.surveys.services import specs_of
+from engage.surveys.questions import AnswerValue
+from engage.surveys.services import specs_of, wave_by_id
 
 UPLOAD_LIFETIME = timedelta(hours=24)
 TICKET = re.compile(r"[0-9a-f]{32}")
@@ -166,20 +165,13 @@ def save_mapping(folder: Path, pending: PendingImport, mapping: ImportMapping) -
     return updated
 
 
-def check_pending(folder: Path, pending: PendingImport) -> ImportCheck:
-    """Every row of the pending file checked against the wave's questions (MappingError if the
-    matching cannot be used)."""
-    wave = _wave(pending.wave_id)
-    return check_rows(
-        pending_table(folder, pending), pending.import_mapping, specs_of(wave.version)
-    )
-
-
 def finish_import(
-    folder: Path, pending: PendingImport, imported_by_id: int | None
+    folder: Path, pending: PendingImport, table: Table, imported_by_id: int | None
 ) -> ResponseImport:
-    """Store the pending file's responses (all or nothing), then forget the upload."""
-    table = pending_table(folder, pending)
+    """Store the pending file's responses (all or nothing), then forget the upload.
+
+    `table` is the pending file's rows, from `pending_table`.
+    """
     record = import_responses(
         pending.wave_id,
         filename=pending.filename,
@@ -202,7 +194,7 @@ def import_responses(
     imported_by_id: int | None,
 ) -> ResponseImport:
     """Store every row as a complete response in one transaction, or nothing if any is refused."""
-    wave = _wave(wave_id)
+    wave = wave_by_id(wave_id)
     _refuse_if_imported(wave_id, digest, filename)
     questions = {question.code: question.id for question in wave.version.questions}
     try:
@@ -250,10 +242,10 @@ def import_responses(
         ],
     ).all()
     answers = [
-        answer | {"response_id": response_id, "question_id": questions[code]}
+        answer
         for response_id, row in zip(response_ids, check.accepted, strict=True)
         for code, value in row.answers.items()
-        for answer in _answer_columns(value)
+        for answer in answer_rows(response_id, questions[code], value)
     ]
     if answers:
         # A Core insert: the ORM's bulk insert leaves out None values, so rows of mixed kinds
@@ -263,13 +255,15 @@ def import_responses(
     return record
 
 
-def _answer_columns(value) -> list[dict]:
-    """The answer rows for one answer: one per chosen option, or one number or text."""
+def answer_rows(response_id: int, question_id: int, value: AnswerValue) -> list[dict]:
+    """The Answer rows for one answer, for a bulk insert: one per chosen option, or one number
+    or text (every column given, so rows of all kinds go in one batch)."""
+    row = {"response_id": response_id, "question_id": question_id}
     if isinstance(value, tuple):
-        return [{"option_code": code, "number": None, "text": None} for code in value]
+        return [{**row, "option_code": code, "number": None, "text": None} for code in value]
     if isinstance(value, float):
-        return [{"option_code": None, "number": value, "text": None}]
-    return [{"option_code": None, "number": None, "text": value}]
+        return [{**row, "option_code": None, "number": value, "text": None}]
+    return [{**row, "option_code": None, "number": None, "text": value}]
 
 
 def previous_import(wave_id: int, digest: str) -> ResponseImport | None:
@@ -346,10 +340,3 @@ def _write(target: Path, write) -> None:
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
-
-
-def _wave(wave_id: int) -> Wave:
-    wave = db.session.get(Wave, wave_id)
-    if wave is None:
-        raise LookupError(f"There is no wave {wave_id}")
-    return wave

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from engage.core.columns import utcnow
 from engage.core.models import Area, AreaKind
@@ -154,6 +155,7 @@ def recently_used(wave_id: int, limit: int = 20) -> list[Invitation]:
     """The codes used most recently, newest first."""
     query = (
         select(Invitation)
+        .options(joinedload(Invitation.district))  # the page names each code's district
         .where(Invitation.wave_id == wave_id, Invitation.used_at.is_not(None))
         .order_by(Invitation.used_at.desc(), Invitation.id.desc())
         .limit(limit)

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from engage.auth.permissions import Action, requires
 from engage.extensions import db
@@ -30,7 +31,7 @@ from engage.surveys.models import (
 )
 from engage.surveys.questions import QuestionSpec, QuestionType
 from engage.surveys.respond_forms import AnswerField, answer_field
-from engage.surveys.services import SurveyError, spec_of, specs_of
+from engage.surveys.services import SurveyError, specs_of
 
 
 def _show(form, error: SurveyError, fallback: str) -> None:
@@ -60,7 +61,14 @@ def _bank_sections(specs: Sequence[QuestionSpec], ticked: Sequence[str]) -> list
 @requires(Action.RUN_SURVEYS)
 def manage_index():
     """Every survey with its versions and waves, and how far each wave has got."""
-    surveys = db.session.scalars(select(Survey).order_by(Survey.title)).all()
+    surveys = db.session.scalars(
+        select(Survey)
+        .order_by(Survey.title)
+        .options(
+            selectinload(Survey.versions).selectinload(SurveyVersion.questions),
+            selectinload(Survey.waves).selectinload(Wave.version),
+        )
+    ).all()
     counts = waves.response_counts([wave.id for survey in surveys for wave in survey.waves])
     complete = {
         wave_id: sum(n for (_, status), n in found.items() if status is ResponseStatus.COMPLETE)
@@ -100,6 +108,16 @@ def manage_new_survey():
     return form_page("surveys/manage/survey_form.html", form, sections=sections)
 
 
+def _version_or_404(version_id: int) -> SurveyVersion:
+    """The version with its questions and their options, loaded in three queries, not one a
+    question."""
+    return db.get_or_404(
+        SurveyVersion,
+        version_id,
+        options=[selectinload(SurveyVersion.questions).selectinload(Question.options)],
+    )
+
+
 def _version_page(version: SurveyVersion, problems: Sequence[str] = ()):
     """The version's questions in order, with any refusal of a button above them."""
     specs = specs_of(version)
@@ -122,7 +140,7 @@ def _version_page(version: SurveyVersion, problems: Sequence[str] = ()):
 @requires(Action.RUN_SURVEYS)
 def manage_version(version_id: int):
     """A version's questions, with links to add, change, move, delete and preview them."""
-    return _version_page(db.get_or_404(SurveyVersion, version_id))
+    return _version_page(_version_or_404(version_id))
 
 
 @blueprint.post("/manage/versions/<int:version_id>/copy")
@@ -143,7 +161,7 @@ def manage_copy_version(version_id: int):
 @requires(Action.RUN_SURVEYS)
 def manage_preview(version_id: int):
     """Every question as residents will see it; nothing here can be answered or stored."""
-    version = db.get_or_404(SurveyVersion, version_id)
+    version = _version_or_404(version_id)
     specs = specs_of(version)
     return render_template(
         "surveys/manage/preview.html",
@@ -199,8 +217,12 @@ def manage_bank_questions(version_id: int):
     return form_page("surveys/manage/bank_questions.html", form, version=version, sections=sections)
 
 
-def _question_page(form: QuestionForm, version: SurveyVersion, question: Question | None):
-    specs = specs_of(version)
+def _question_page(
+    form: QuestionForm,
+    version: SurveyVersion,
+    specs: Sequence[QuestionSpec],
+    question: Question | None,
+):
     earlier = specs[: version.questions.index(question)] if question else specs
     return form_page(
         "surveys/manage/question_form.html",
@@ -217,11 +239,12 @@ def _question_page(form: QuestionForm, version: SurveyVersion, question: Questio
 @requires(Action.RUN_SURVEYS)
 def manage_new_question(version_id: int):
     """Add a question of the office's own at the end of the version."""
-    version = db.get_or_404(SurveyVersion, version_id)
+    version = _version_or_404(version_id)
     form = QuestionForm()
     if version.locked and not form.is_submitted():
         return _locked(version)
-    form.set_routing_choices(specs_of(version))
+    specs = specs_of(version)
+    form.set_routing_choices(specs)
     if not form.is_submitted():
         last = version.questions[-1].section if version.questions else ""
         form.fill(QuestionDraft(type=QuestionType.SINGLE.value, text="", section=last))
@@ -233,7 +256,7 @@ def manage_new_question(version_id: int):
         else:
             flash(f"{question.code} is added at the end.", "success")
             return redirect(_question_anchor(question))
-    return _question_page(form, version, None)
+    return _question_page(form, version, specs, None)
 
 
 def _question_anchor(question: Question) -> str:
@@ -246,14 +269,16 @@ def _question_anchor(question: Question) -> str:
 def manage_edit_question(question_id: int):
     """Change a question's wording, type, answers, settings and routing; not its code."""
     question = db.get_or_404(Question, question_id)
-    version = question.version
+    version = _version_or_404(question.version_id)
     form = QuestionForm()
     if version.locked and not form.is_submitted():
         return _locked(version)
     del form.code
-    form.set_routing_choices(specs_of(version)[: version.questions.index(question)])
+    specs = specs_of(version)
+    index = version.questions.index(question)
+    form.set_routing_choices(specs[:index])
     if not form.is_submitted():
-        form.fill(QuestionDraft.of(spec_of(question)))
+        form.fill(QuestionDraft.of(specs[index]))
     elif form.validate_on_submit():
         try:
             versions.update_question(question.id, form.draft())
@@ -262,7 +287,7 @@ def manage_edit_question(question_id: int):
         else:
             flash(f"Your changes to {question.code} are saved.", "success")
             return redirect(_question_anchor(question))
-    return _question_page(form, version, question)
+    return _question_page(form, version, specs, question)
 
 
 def _move(question_id: int, step: int):

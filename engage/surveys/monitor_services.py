@@ -16,6 +16,7 @@ from engage.surveys.monitor import (
     categories_of,
     progress,
 )
+from engage.surveys.services import wave_by_id
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def monitored_categories(wave: Wave) -> dict[str, tuple[Category, ...]]:
 
 def fieldwork_progress(wave_id: int) -> FieldworkProgress:
     """The wave's complete responses by mode and by each monitored question, against targets."""
-    wave = _wave(wave_id)
+    wave = wave_by_id(wave_id)
     complete = (Response.wave_id == wave_id, Response.status == ResponseStatus.COMPLETE)
     by_mode = dict(
         db.session.execute(
@@ -74,14 +75,7 @@ def fieldwork_progress(wave_id: int) -> FieldworkProgress:
 
 def save_sample_targets(wave_id: int, targets: dict[str, dict[str, float]]) -> Wave:
     """Keep the target shares the monitor compares against (none at all clears them)."""
-    wave = _wave(wave_id)
+    wave = wave_by_id(wave_id)
     wave.sample_targets = targets or None
     db.session.commit()
-    return wave
-
-
-def _wave(wave_id: int) -> Wave:
-    wave = db.session.get(Wave, wave_id)
-    if wave is None:
-        raise LookupError(f"There is no wave {wave_id}")
     return wave

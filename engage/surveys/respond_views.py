@@ -16,6 +16,7 @@ from engage.errors import render_error
 from engage.extensions import limiter
 from engage.surveys import respond, response_codes
 from engage.surveys.blueprint import blueprint, form_page
+from engage.surveys.builder.waves import today
 from engage.surveys.models import ResponseStatus, Wave
 from engage.surveys.questions import (
     AnswerError,
@@ -44,14 +45,14 @@ CODE_GUESSES = "10 per 15 minutes"
 def start_page(wave_code: str):
     """What the survey is, how answers are kept anonymous, and the Start now button."""
     wave = respond.find_wave(wave_code)
-    return _start_page(wave, respond.unavailable_reason(wave, date.today()))
+    return _start_page(wave, respond.unavailable_reason(wave, today()))
 
 
 @blueprint.post("/<wave_code>/start")
 @requires(Action.ANSWER_SURVEY)
 def start(wave_code: str):
     """Start an online response (or carry on with this browser's) and go to its first question."""
-    started = respond.start_online(wave_code, date.today(), _token(wave_code))
+    started = respond.start_online(wave_code, today(), _token(wave_code))
     return _carry_on(started)
 
 
@@ -86,7 +87,7 @@ def _code_page(form, field, use_code: Callable[[str, date], respond.Started], te
     """Start or carry on with the code typed in `field`; a code refused is that field's error."""
     if form.validate_on_submit():
         try:
-            started = use_code(field.data, date.today())
+            started = use_code(field.data, today())
         except respond.CodeNotAccepted as error:
             field.errors.append(str(error))
         else:
@@ -122,12 +123,10 @@ def check(wave_code: str):
     missing = first_missing(current.specs, current.answers)
     if missing is not None:
         return redirect(_question_url(wave_code, missing, from_check=True))
-    sections = summary_sections(
-        asked_questions(current.specs, current.answers),
-        current.routed,
-        lambda code: _question_url(wave_code, code, from_check=True),
-    )
     asked = asked_questions(current.specs, current.answers)
+    sections = summary_sections(
+        asked, current.routed, lambda code: _question_url(wave_code, code, from_check=True)
+    )
     back = _question_url(wave_code, asked[-1].code) if asked else None
     return render_template(
         "surveys/respond/check.html", current=current, sections=sections, back=back
@@ -187,10 +186,10 @@ def entry(wave_id: int):
     form = EntryForm()
     if form.validate_on_submit():
         started = respond.start_entry(
-            wave.id, form.mode.data, g.actor.id, date.today(), _token(wave.code)
+            wave.id, form.mode.data, g.actor.id, today(), _token(wave.code)
         )
         return _carry_on(started)
-    return form_page("surveys/respond/entry.html", form, wave=wave, today=date.today())
+    return form_page("surveys/respond/entry.html", form, wave=wave, today=today())
 
 
 # Domain errors become pages here, so the views above stay a few lines each.
@@ -284,7 +283,7 @@ def _carry_on(started: respond.Started):
 
 
 def _sitting(wave_code: str) -> respond.Sitting:
-    return respond.sitting(wave_code, _token(wave_code), date.today(), _actor_id())
+    return respond.sitting(wave_code, _token(wave_code), today(), _actor_id())
 
 
 def _token(wave_code: str) -> str | None:

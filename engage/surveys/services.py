@@ -23,6 +23,14 @@ class SurveyError(ValueError):
         self.field = field
 
 
+def wave_by_id(wave_id: int) -> Wave:
+    """The wave with this id, or LookupError (views have usually answered 404 already)."""
+    wave = db.session.get(Wave, wave_id)
+    if wave is None:
+        raise LookupError(f"There is no wave {wave_id}")
+    return wave
+
+
 def spec_of(question: Question) -> QuestionSpec:
     """The pure description of a stored question."""
     return QuestionSpec(

@@ -1,12 +1,11 @@
 """Survey pages: the landing page here; answering, building and fieldwork in their modules."""
 
-from datetime import date
-
 from flask import render_template
 
 from engage.auth.permissions import Action, requires
 from engage.surveys import respond
 from engage.surveys.blueprint import blueprint
+from engage.surveys.builder.waves import today
 
 
 @blueprint.get("/")
@@ -14,7 +13,7 @@ from engage.surveys.blueprint import blueprint
 def index():
     """What the perception survey is, the waves anyone may answer today, and a way in with an
     invitation or resume code."""
-    return render_template("surveys/index.html", waves=respond.open_waves(date.today()))
+    return render_template("surveys/index.html", waves=respond.open_waves(today()))
 
 
 # Importing the view modules registers their routes on the blueprint.

@@ -216,6 +216,10 @@ def _apply_cap(result: RakeResult, cap: float, wanted, max_iter: int, tol: float
                 f"{max_iter} iterations. Raise the cap or merge small categories"
             )
             break
+    result.converged = not message
+    result.message = message
+    if message:  # keep the uncapped weights, which at least meet the margins
+        return
     capped_result = _result(
         result.weights.index,
         weights,
@@ -226,10 +230,6 @@ def _apply_cap(result: RakeResult, cap: float, wanted, max_iter: int, tol: float
         result.iterations,
         list(zip(result.margins.variable, result.margins.category, strict=True)),
     )
-    result.converged = not message
-    result.message = message
-    if message:  # keep the uncapped weights, which at least meet the margins
-        return
     result.capped = int(capped.sum())
     result.weights = capped_result.weights
     result.design_effect = capped_result.design_effect

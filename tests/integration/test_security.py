@@ -79,6 +79,17 @@ def test_an_unknown_environment_is_refused(tmp_path):
         load_settings(tmp_path, {"ENGAGE_ENV": "staging"})
 
 
+def test_a_number_setting_that_is_not_a_number_is_refused_by_name(tmp_path):
+    with pytest.raises(ConfigError, match="ENGAGE_MAX_UPLOAD_MB"):
+        load_settings(tmp_path, {"ENGAGE_ENV": "test", "ENGAGE_MAX_UPLOAD_MB": "lots"})
+
+
+def test_no_request_body_may_exceed_the_upload_limit_plus_a_megabyte(tmp_path):
+    settings = load_settings(tmp_path, {"ENGAGE_ENV": "test", "ENGAGE_MAX_UPLOAD_MB": "5"})
+    assert settings["ENGAGE_MAX_UPLOAD_BYTES"] == 5 * 1024 * 1024
+    assert settings["MAX_CONTENT_LENGTH"] == 6 * 1024 * 1024
+
+
 def test_the_404_page_is_inside_the_layout(client):
     response = client.get("/no-such-page")
     page = response.get_data(as_text=True)

@@ -1,6 +1,6 @@
 """Admins change roles and close accounts; staff can only look and invite."""
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from engage.auth.models import User
 from engage.auth.permissions import Role
@@ -78,3 +78,37 @@ def test_staff_see_accounts_but_no_admin_controls(sign_in):
     page = staff.get(f"/users/{person.id}").get_data(as_text=True)
     assert "Prestbury" in page
     assert "Change role or details" not in page and "Close account" not in page
+
+
+def test_the_invite_page_names_each_parish_district_without_a_query_per_parish(sign_in, app):
+    staff = sign_in("staff")
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        page = staff.get("/users/invite").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert "Prestbury (Cheltenham)" in page
+    assert len([sql for sql in statements if "FROM areas" in sql]) <= 2
+
+
+def test_an_account_bound_to_a_retired_agency_can_still_be_renamed(sign_in):
+    admin = sign_in("admin")
+    stroud = agency("stroud-dc")
+    person = UserFactory(role=Role.PARTNER, agency=stroud)
+    stroud.active = False
+    db.session.commit()
+    response = admin.submit(
+        f"/users/{person.id}/edit",
+        {"name": "Renamed Partner", "role": "partner", "agency": str(stroud.id)},
+    )
+    assert response.status_code == 302
+    assert db.session.get(User, person.id).name == "Renamed Partner"
+    invite_page = admin.get("/users/invite").get_data(as_text=True)
+    assert "Stroud District Council" not in invite_page

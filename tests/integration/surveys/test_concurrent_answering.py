@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from http.client import HTTPConnection
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
@@ -26,7 +25,7 @@ from engage import create_app
 from engage.core.reference import load_reference, read_reference
 from engage.extensions import db
 from engage.surveys.models import Answer, Question, Response, ResponseStatus
-from engage.surveys.services import create_survey_from_bank, create_wave
+from tests.factories import open_wave
 from tests.live_server import serving
 
 WAVE = "concurrent-wave"
@@ -55,17 +54,7 @@ def live_app(tmp_path_factory) -> Iterator[LiveApp]:
     with application.app_context():
         upgrade()
         load_reference(read_reference())
-        survey = create_survey_from_bank(
-            "concurrent", "Answering at once", question_codes=QUESTIONS
-        )
-        today = date.today()
-        create_wave(
-            survey,
-            code=WAVE,
-            title="Now",
-            opens_on=today - timedelta(days=1),
-            closes_on=today + timedelta(days=30),
-        )
+        open_wave(WAVE, QUESTIONS)
         db.session.remove()
     with serving(application, name="answering-server") as port:
         live = LiveApp(application, "127.0.0.1", port)

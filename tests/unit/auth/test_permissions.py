@@ -58,9 +58,9 @@ def test_a_view_without_a_declaration_has_no_action():
 
 
 def test_a_partner_must_be_bound_to_an_agency_and_a_clerk_to_parishes():
-    assert binding_problems(Role.PARTNER, None, [])
-    assert binding_problems(Role.PARTNER, 3, []) == []
-    assert binding_problems(Role.PARISH, None, [])
-    assert binding_problems(Role.PARISH, None, [4, 5]) == []
-    assert binding_problems(Role.STAFF, 3, [])
-    assert binding_problems(Role.VOLUNTEER, None, [4])
+    assert binding_problems(Role.PARTNER, None, []).keys() == {"agency"}
+    assert binding_problems(Role.PARTNER, 3, []) == {}
+    assert binding_problems(Role.PARISH, None, []).keys() == {"parishes"}
+    assert binding_problems(Role.PARISH, None, [4, 5]) == {}
+    assert binding_problems(Role.STAFF, 3, []).keys() == {"agency"}
+    assert binding_problems(Role.VOLUNTEER, None, [4]).keys() == {"parishes"}
