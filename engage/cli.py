@@ -12,6 +12,7 @@ from flask_migrate import upgrade
 from engage.core.demo import DEMO_PASSWORD, DemoError, database_is_empty, load_demo
 from engage.core.reference import ReferenceError, load_reference, read_reference
 from engage.surveys.demo import load_survey_demo
+from engage.surveys.demo_results import publish_demo_results
 
 engage_cli = AppGroup("engage", help="Engage's own commands.")
 
@@ -29,11 +30,12 @@ def load_reference_command(update: bool) -> None:
 
 @engage_cli.command("demo")
 def demo_command() -> None:
-    """Add the demo accounts (password engage-demo) and survey; refused in production."""
+    """Add the demo accounts (password engage-demo), survey and results; refused in production."""
     try:
         _load_demo_data()
     except DemoError as error:
         raise click.ClickException(str(error)) from error
+    _publish_demo_results()
 
 
 @engage_cli.command("prepare")
@@ -43,8 +45,10 @@ def prepare_command(demo: bool) -> None:
     upgrade()
     added = load_reference(read_reference())
     click.echo(f"Database migrated; reference data: {added} rows added.")
-    if demo and current_app.config["ENGAGE_ENV"] != "production" and database_is_empty():
-        _load_demo_data()
+    if demo and current_app.config["ENGAGE_ENV"] != "production":
+        if database_is_empty():
+            _load_demo_data()
+        _publish_demo_results()
 
 
 def _load_demo_data() -> None:
@@ -53,6 +57,13 @@ def _load_demo_data() -> None:
     click.echo(f"Demo data: {created} accounts created (password {DEMO_PASSWORD}).")
     responses = load_survey_demo(date.today())
     click.echo(f"Demo survey: {responses:,} responses created.")
+
+
+def _publish_demo_results() -> None:
+    """Weight and publish the demo tracker's closed waves, if not done yet."""
+    published = publish_demo_results(date.today())
+    if published:
+        click.echo(f"Demo results: {published} waves weighted and published.")
 
 
 def init_app(app: Flask) -> None:

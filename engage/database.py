@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
     from engage.auth import models as _auth_models  # noqa: F401  (register tables)
     from engage.core import audit as _audit  # noqa: F401
     from engage.surveys import models as _survey_models  # noqa: F401
+    from engage.surveys import result_models as _result_models  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)

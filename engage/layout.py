@@ -22,6 +22,7 @@ class NavItem:
 
 NAVIGATION = (
     NavItem("Surveys", "surveys.index", Action.VIEW_PUBLIC),
+    NavItem("Survey results", "surveys.published_results_index", Action.VIEW_PUBLIC),
     NavItem("Manage surveys", "surveys.manage_index", Action.RUN_SURVEYS),
     NavItem("You said, we did", "concerns.index", Action.VIEW_PUBLIC),
     NavItem("Scrutiny panels", "scrutiny.index", Action.VIEW_PUBLIC),

@@ -57,3 +57,104 @@ def open_wave(code: str = "tracker-test", question_codes: list[str] | None = Non
     values = {"opens_on": today - timedelta(days=1), "closes_on": today + timedelta(days=365)}
     values.update(fields)
     return create_wave(survey, code=code, title=f"Wave {code}", **values)
+
+
+RESULT_QUESTIONS = [
+    "SAFE_DARK",
+    "POLICE_JOB",
+    "CONF_LOCAL",
+    "PRIORITY_CRIMES",
+    "YEARS_IN_AREA",
+    "COMMENTS",
+    "AGE_BAND",
+    "SEX",
+    "DISTRICT",
+]
+TARGET_TOTALS = {
+    "AGE_BAND": {
+        "16_24": 60,
+        "25_34": 70,
+        "35_44": 70,
+        "45_54": 80,
+        "55_64": 80,
+        "65_74": 70,
+        "75_PLUS": 70,
+    },
+    "SEX": {"FEMALE": 255, "MALE": 245},
+    "DISTRICT": {
+        "CHELTENHAM": 95,
+        "COTSWOLD": 70,
+        "FOREST_OF_DEAN": 65,
+        "GLOUCESTER": 100,
+        "STROUD": 95,
+        "TEWKESBURY": 75,
+    },
+}
+
+
+STEPS = {"AGE_BAND": 1, "SEX": 7, "DISTRICT": 14}  # 7 x 2 x 6 combinations, each in turn
+
+
+def closed_wave_with_responses(
+    code: str = "results-test", responses: int = 400, seed: int = 1, targets: bool = True
+):
+    """A closed wave of a bank survey with `responses` random complete responses, every age
+    band, sex and district present, and (unless told not to) population targets in thousands
+    for age band, sex and district from an invented census."""
+    import random
+    from datetime import date, timedelta
+
+    from engage.surveys import weighting_services
+    from engage.surveys.models import Answer, Response, ResponseMode, ResponseStatus
+    from engage.surveys.targets import template_csv
+
+    today = date.today()
+    wave = open_wave(
+        code,
+        RESULT_QUESTIONS,
+        opens_on=today - timedelta(days=60),
+        closes_on=today - timedelta(days=1),
+    )
+    rng = random.Random(seed)
+    questions = {question.code: question for question in wave.version.questions}
+    for number in range(responses):
+        response = Response(
+            wave=wave,
+            mode=ResponseMode.ONLINE,
+            status=ResponseStatus.COMPLETE,
+            token=f"{code}-{number}",
+            started_on=today - timedelta(days=30),
+        )
+        chosen = []
+        for question_code, question in questions.items():
+            options = [option.code for option in question.options]
+            if question_code in TARGET_TOTALS:  # every category present, in every combination
+                known = options[:-1]  # all but "prefer not to say"
+                step = STEPS[question_code]
+                chosen.append(
+                    Answer(question=question, option_code=known[(number // step) % len(known)])
+                )
+            elif question.type == "multiple choice":
+                for option in rng.sample(options[:-1], 2):
+                    chosen.append(Answer(question=question, option_code=option))
+            elif question.type == "number":
+                chosen.append(Answer(question=question, number=float(rng.randint(0, 40))))
+            elif question.type == "free text":
+                if rng.random() < 0.1:
+                    chosen.append(Answer(question=question, text="Please patrol Acacia Avenue"))
+            else:
+                chosen.append(Answer(question=question, option_code=rng.choice(options)))
+        response.answers = chosen
+        db.session.add(response)
+    db.session.commit()
+    if targets:
+        thousands = {
+            variable: {category: 1000 * total for category, total in totals.items()}
+            for variable, totals in TARGET_TOTALS.items()
+        }
+        weighting_services.upload_targets(
+            wave.id,
+            template_csv({v: list(t) for v, t in thousands.items()}, thousands).encode(),
+            "An invented census, for tests",
+        )
+    return wave

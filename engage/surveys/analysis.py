@@ -15,11 +15,34 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from engage.surveys.errors import WeightingError
 from engage.surveys.estimates import CONFIDENCE, Estimate
 from engage.surveys.weighting import RakeResult
 
 ALL_RESPONDENTS = "All respondents"
 SIGNIFICANCE = 0.05
+QUESTION_COLUMNS = [
+    "group",
+    "answer",
+    "weighted %",
+    "ci low %",
+    "ci high %",
+    "unweighted %",
+    "respondents",
+    "base",
+    "status",
+]
+MEAN_COLUMNS = [
+    "group",
+    "answer",
+    "weighted",
+    "ci low",
+    "ci high",
+    "unweighted",
+    "respondents",
+    "base",
+    "status",
+]
 
 
 @dataclass(frozen=True)
@@ -59,32 +82,30 @@ def question_table(
     groups: pd.Series | None = None,
     *,
     order: list | None = None,
+    group_order: list | None = None,
+    overall: str = ALL_RESPONDENTS,
     low_base: LowBase = LowBase(),
     confidence: float = CONFIDENCE,
+    keep_suppressed: bool = False,
 ) -> pd.DataFrame:
     """Weighted % of each answer with its interval and unweighted n, overall and by group.
 
     `answers` is one answer per respondent (single choice; missing means not asked or not
     answered), or a DataFrame of 0/1 columns, one per option (multiple choice). `groups` (for
-    example district) adds a block of rows per group. Columns: group, answer, weighted %,
-    ci low %, ci high %, unweighted %, respondents (giving that answer), base (answering in the
-    group), status ('', 'low base' or 'suppressed'; suppressed figures are left empty).
+    example district) adds a block of rows per group: those in `group_order`, or every group
+    present, sorted. Columns: group (`overall` for everyone), answer, weighted %, ci low %,
+    ci high %, unweighted %, respondents (giving that answer), base (answering in the group),
+    status ('', 'low base' or 'suppressed'). Suppressed figures are left empty unless
+    `keep_suppressed`, for staff who may see them with their status.
     """
-    indicators = _indicators(answers, order)
-    answered = indicators.notna().all(axis=1)
-    blocks = [(ALL_RESPONDENTS, pd.Series(True, index=indicators.index))]
-    if groups is not None:
-        groups = groups.reindex(indicators.index)
-        for group in _ordered_values(groups):
-            blocks.append((group, groups == group))
+    columns, values = _indicators(_aligned(answers, result.weights.index), order)
+    chosen = values == 1
     rows = []
-    for group, members in blocks:
-        in_group = members.fillna(False).astype(bool) & answered
-        base = int(in_group.sum())
-        status = low_base.status(base)
-        for answer in indicators.columns:
-            chosen = indicators[answer].where(in_group)
-            respondents = int((chosen == 1).sum())
+    for group, base, status, in_group, estimates in _blocks(
+        result, values, groups, group_order, overall, low_base, confidence, keep_suppressed
+    ):
+        respondents = chosen[in_group].sum(axis=0)
+        for j, answer in enumerate(columns):
             row = {
                 "group": group,
                 "answer": answer,
@@ -92,42 +113,120 @@ def question_table(
                 "ci low %": math.nan,
                 "ci high %": math.nan,
                 "unweighted %": math.nan,
-                "respondents": respondents,
+                "respondents": int(respondents[j]),
                 "base": base,
                 "status": status,
             }
-            if base and status != "suppressed":
-                estimate = result.estimate(chosen, confidence=confidence)
-                row.update(
-                    {
-                        "weighted %": 100 * estimate.value,
-                        "ci low %": 100 * estimate.ci_low,
-                        "ci high %": 100 * estimate.ci_high,
-                        "unweighted %": 100 * respondents / base,
-                    }
-                )
+            if estimates:
+                estimate = estimates[j]
+                row["weighted %"] = 100 * estimate.value
+                row["ci low %"] = 100 * estimate.ci_low
+                row["ci high %"] = 100 * estimate.ci_high
+                row["unweighted %"] = 100 * respondents[j] / base
             rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=QUESTION_COLUMNS)
 
 
-def _indicators(answers: pd.Series | pd.DataFrame, order: list | None) -> pd.DataFrame:
-    """One 0/1 column per answer; a respondent with no answer is missing in every column."""
+def mean_table(
+    result: RakeResult,
+    values: pd.Series,
+    groups: pd.Series | None = None,
+    *,
+    group_order: list | None = None,
+    overall: str = ALL_RESPONDENTS,
+    low_base: LowBase = LowBase(),
+    confidence: float = CONFIDENCE,
+    keep_suppressed: bool = False,
+) -> pd.DataFrame:
+    """The weighted mean of a number or rating with its interval, overall and by group.
+
+    One row per group, its answer 'mean'. Columns: group, answer, weighted, ci low, ci high,
+    unweighted (the plain mean), respondents and base (both those answering in the group),
+    status; the small-base rules and `keep_suppressed` are as in `question_table`.
+    """
+    column = _aligned(values, result.weights.index).to_numpy(dtype=float, na_value=np.nan)
+    column = column[:, np.newaxis]
+    rows = []
+    for group, base, status, in_group, estimates in _blocks(
+        result, column, groups, group_order, overall, low_base, confidence, keep_suppressed
+    ):
+        row = {
+            "group": group,
+            "answer": "mean",
+            "weighted": math.nan,
+            "ci low": math.nan,
+            "ci high": math.nan,
+            "unweighted": math.nan,
+            "respondents": base,
+            "base": base,
+            "status": status,
+        }
+        if estimates:
+            row["weighted"] = estimates[0].value
+            row["ci low"] = estimates[0].ci_low
+            row["ci high"] = estimates[0].ci_high
+            row["unweighted"] = float(column[in_group, 0].mean())
+        rows.append(row)
+    return pd.DataFrame(rows, columns=MEAN_COLUMNS)
+
+
+def _blocks(result, values, groups, group_order, overall, low_base, confidence, keep_suppressed):
+    """Per block of rows (everyone, then each group): its name, base, status, members and
+    estimates of every column, over respondents who answered (an empty list when not shown).
+
+    The columns of a block share one batch of estimates (`RakeResult.estimate_many`).
+    """
+    answered = ~np.isnan(values).any(axis=1)
+    blocks = [(overall, np.ones(len(answered), dtype=bool))]
+    if groups is not None:
+        groups = (
+            groups
+            if groups.index.equals(result.weights.index)
+            else groups.reindex(result.weights.index)
+        )
+        names, codes, _ = _coded(groups, group_order)
+        blocks.extend((group, codes == k) for k, group in enumerate(names))
+    for group, members in blocks:
+        in_group = members & answered
+        base = int(np.count_nonzero(in_group))
+        status = low_base.status(base)
+        shown = base > 0 and (keep_suppressed or status != "suppressed")
+        estimates = result.estimate_many(values, in_group, confidence=confidence) if shown else []
+        yield group, base, status, in_group, estimates
+
+
+def _aligned(answers: pd.Series | pd.DataFrame, index: pd.Index) -> pd.Series | pd.DataFrame:
+    """The answers with their rows in the order of the weighted responses."""
+    if answers.index.equals(index):
+        return answers
+    if len(answers) != len(index) or not answers.index.isin(index).all():
+        raise WeightingError("answers must have one entry per respondent")
+    return answers.reindex(index)
+
+
+def _indicators(answers: pd.Series | pd.DataFrame, order: list | None) -> tuple[list, np.ndarray]:
+    """The answers, and one 0/1 column for each; a respondent with no answer is missing in all."""
     if isinstance(answers, pd.DataFrame):
-        return answers.astype(float)
-    categories = order if order is not None else _ordered_values(answers)
-    columns = {category: (answers == category).astype(float) for category in categories}
-    frame = pd.DataFrame(columns, index=answers.index)
-    frame.loc[answers.isna()] = np.nan
-    return frame
+        return list(answers.columns), answers.to_numpy(dtype=float, na_value=np.nan)
+    categories, codes, missing = _coded(answers, order)
+    values = (codes == np.arange(len(categories))[:, np.newaxis]).astype(float)
+    values[:, missing] = np.nan
+    return categories, values.T  # respondents by answers, stored answer by answer
 
 
-def _ordered_values(values: pd.Series) -> list:
-    """The distinct non-missing values, sorted when they can be."""
-    distinct = list(pd.unique(values.dropna()))
-    try:
-        return sorted(distinct)
-    except TypeError:
-        return distinct
+def _coded(values: pd.Series, order: list | None) -> tuple[list, np.ndarray, np.ndarray]:
+    """The categories (`order`, or the distinct values, sorted when they can be), each value's
+    position among them (-1 for a value not among them) and which values are missing."""
+    codes, distinct = pd.factorize(values)
+    if order is not None:
+        categories = list(order)
+    else:
+        try:
+            categories = sorted(distinct)
+        except TypeError:
+            categories = list(distinct)
+    positions = pd.Index(categories, dtype=object).get_indexer(distinct)
+    return categories, np.append(positions, -1)[codes], codes < 0
 
 
 def _compared(difference: float, se: float, alpha: float, unchanged: str) -> Comparison:

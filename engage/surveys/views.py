@@ -17,4 +17,11 @@ def index():
 
 
 # Importing the view modules registers their routes on the blueprint.
-from engage.surveys import fieldwork_views, manage_views, respond_views  # noqa: E402, F401
+from engage.surveys import (  # noqa: E402, F401
+    fieldwork_views,
+    manage_views,
+    public_results_views,
+    respond_views,
+    results_views,
+    weighting_views,
+)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from engage.surveys.cells import Cells, check_targets, cross_classify
 from engage.surveys.errors import WeightingError
-from engage.surveys.estimates import CONFIDENCE, Estimate, calibrated_mean
+from engage.surveys.estimates import CONFIDENCE, Estimate, calibrated_mean, calibrated_means
 
 __all__ = ["Estimate", "RakeResult", "WeightingError", "rake"]
 
@@ -53,12 +53,30 @@ class RakeResult:
         """
         index = self.weights.index
         y = _aligned(values, index, "values")
-        domain = np.ones(len(index), dtype=bool)
-        if where is not None:
-            domain = _aligned(where, index, "where") == 1
         return calibrated_mean(
-            self._cells, self._base, self.weights.to_numpy(), y, domain, confidence
+            self._cells, self._base, self.weights.to_numpy(), y, self._domain(where), confidence
         )
+
+    def estimate_many(
+        self, values: pd.DataFrame | np.ndarray, where=None, *, confidence: float = CONFIDENCE
+    ) -> list[Estimate]:
+        """`estimate` of each column of `values`, over the same respondents, in one pass.
+
+        Much faster than one call per column (every answer to a question, say): the columns
+        share one calibration regression. A respondent missing in one column is left out of
+        that column's estimate only.
+        """
+        y = _aligned_columns(values, self.weights.index)
+        return calibrated_means(
+            self._cells, self._base, self.weights.to_numpy(), y, self._domain(where), confidence
+        )
+
+    def _domain(self, where) -> np.ndarray:
+        """Which respondents an estimate covers: all, or those where `where` is True."""
+        index = self.weights.index
+        if where is None:
+            return np.ones(len(index), dtype=bool)
+        return _aligned(where, index, "where") == 1
 
 
 def rake(
@@ -118,6 +136,20 @@ def _aligned(values, index: pd.Index, name: str) -> np.ndarray:
     values = np.asarray(values, dtype=float)
     if values.shape != (len(index),):
         raise WeightingError(f"{name} must have one entry per respondent")
+    return values
+
+
+def _aligned_columns(values, index: pd.Index) -> np.ndarray:
+    """A float (n x k) array of `values` with its rows in the order of the weighted responses."""
+    if isinstance(values, pd.DataFrame):
+        if not values.index.equals(index):
+            if len(values) != len(index) or not values.index.isin(index).all():
+                raise WeightingError("values must have one row per respondent")
+            values = values.reindex(index)
+        values = values.to_numpy(dtype=float, na_value=np.nan)
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 2 or values.shape[0] != len(index):
+        raise WeightingError("values must have one row per respondent")
     return values
 
 

@@ -9,6 +9,7 @@ from engage.auth.permissions import Role, declared_action, may
 from engage.core.models import Agency
 from engage.extensions import db
 from engage.surveys.models import Response, ResponseImport, ResponseMode
+from engage.surveys.result_models import Indicator
 from tests.factories import UserFactory, open_wave
 
 ROLES = [None, *Role]
@@ -24,7 +25,15 @@ def sample_values() -> dict[str, object]:
         wave=wave, mode=ResponseMode.PAPER, token="matrix-response", started_on=wave.opens_on
     )
     upload = ResponseImport(wave=wave, filename="agency.csv", digest="0" * 64, rows=0, mapping={})
-    db.session.add_all([response, upload])
+    indicator = Indicator(
+        survey_id=wave.survey_id,
+        position=1,
+        code="MATRIX",
+        label="Matrix indicator",
+        question_code=question.code,
+        positive=[],
+    )
+    db.session.add_all([response, upload, indicator])
     db.session.commit()
     return {
         "wave_code": wave.code,
@@ -35,6 +44,8 @@ def sample_values() -> dict[str, object]:
         "wave_id": wave.id,
         "response_id": response.id,
         "import_id": upload.id,
+        "indicator_id": indicator.id,
+        "fmt": "csv",
         "user_id": target.id,
         "secret": "no-such-link",
         "filename": "css/engage.css",

@@ -16,7 +16,7 @@ from engage.surveys.builder.rules import Problem
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # as reference data codes
 SLUG_LIMIT = 64
 # /surveys/<wave_code>/ is a wave's public start page, so a wave cannot take a staff path.
-RESERVED_WAVE_CODES = frozenset({"manage"})
+RESERVED_WAVE_CODES = frozenset({"manage", "results"})
 TITLE_LIMIT = 200
 DESCRIPTION_LIMIT = 2000
 
