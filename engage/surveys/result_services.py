@@ -294,8 +294,8 @@ def _weigh_and_tabulate(wave, scheme, indicators, answers: WaveAnswers, run) -> 
         result, prepared, uncapped=uncapped if scheme.cap else None, cap=scheme.cap
     )
     weights = result.weights
-    db.session.execute(
-        insert(ResponseWeight),
+    db.session.connection().execute(  # a plain executemany: 20,000 rows in a blink
+        insert(ResponseWeight.__table__),
         [
             {"response_id": int(response), "wave_id": wave.id, "weight": float(weight)}
             for response, weight in weights.items()

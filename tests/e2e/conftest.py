@@ -23,6 +23,7 @@ from engage.core.demo import load_demo
 from engage.core.reference import load_reference, read_reference
 from engage.extensions import db
 from engage.surveys.demo import load_survey_demo
+from engage.surveys.demo_results import publish_demo_results
 from tests.live_server import serving
 
 if TYPE_CHECKING:
@@ -55,7 +56,8 @@ class LiveApp:
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory) -> Iterator[LiveApp]:
-    """Engage on a migrated SQLite file with demo accounts, served from a background thread."""
+    """Engage on a migrated SQLite file with the demo data (accounts, tracker, published
+    results), served from a background thread."""
     database = tmp_path_factory.mktemp("live") / "engage-e2e.sqlite3"
     application = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     with application.app_context():
@@ -63,6 +65,7 @@ def live_app(tmp_path_factory) -> Iterator[LiveApp]:
         load_reference(read_reference())
         load_demo(application.config["ENGAGE_ENV"])
         load_survey_demo(date.today())
+        publish_demo_results(date.today())
         db.session.remove()
     with serving(application) as port:
         yield LiveApp(application, f"http://127.0.0.1:{port}")
