@@ -29,6 +29,7 @@ bench: $(VENV)/.test-installed static/.built
 	$(BIN)/python benchmarks/weighting.py
 	$(BIN)/python benchmarks/pages.py
 	$(BIN)/python benchmarks/fieldwork.py
+	$(BIN)/python benchmarks/results.py
 
 assets: static/.built
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import random
+
 import factory
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
@@ -10,6 +13,8 @@ from engage.auth.models import User
 from engage.auth.permissions import Role
 from engage.core.models import Agency, Area, AreaKind
 from engage.extensions import db
+from engage.surveys.models import Answer, Response, ResponseMode, ResponseStatus
+from engage.surveys.questions import QuestionType
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = generate_password_hash(PASSWORD)
@@ -93,19 +98,58 @@ TARGET_TOTALS = {
 
 
 STEPS = {"AGE_BAND": 1, "SEX": 7, "DISTRICT": 14}  # 7 x 2 x 6 combinations, each in turn
+FREE_TEXT = "Please patrol Acacia Avenue"  # what every invented free-text answer says
+_tokens = itertools.count(1)
+
+
+def add_complete_responses(wave, count: int, *, seed: int = 1, **chosen: str) -> None:
+    """`count` complete online responses to a wave of RESULT_QUESTIONS giving the `chosen`
+    options (SEX="MALE", ...) and invented answers to the other questions: each age band, sex
+    and district in turn, so that every combination is present, and the rest at random."""
+    rng = random.Random(seed)
+    for number in range(count):
+        response = Response(
+            wave=wave,
+            mode=ResponseMode.ONLINE,
+            status=ResponseStatus.COMPLETE,
+            token=f"{wave.code}-{next(_tokens)}",
+            started_on=wave.opens_on,
+        )
+        for question in wave.version.questions:
+            if question.code in chosen:
+                answers = [Answer(question=question, option_code=chosen[question.code])]
+            else:
+                answers = _invented_answers(question, number, rng)
+            response.answers += answers
+        db.session.add(response)
+    db.session.commit()
+
+
+def _invented_answers(question, number: int, rng: random.Random) -> list[Answer]:
+    """The answers of the `number`th invented response to `question` (free text only sometimes)."""
+    options = [option.code for option in question.options]
+    if question.code in STEPS:
+        known = options[:-1]  # all but "prefer not to say"
+        code = known[(number // STEPS[question.code]) % len(known)]
+        return [Answer(question=question, option_code=code)]
+    if question.type is QuestionType.MULTIPLE:
+        return [Answer(question=question, option_code=code) for code in rng.sample(options[:-1], 2)]
+    if question.type is QuestionType.NUMBER:
+        return [Answer(question=question, number=float(rng.randint(0, 40)))]
+    if question.type is QuestionType.TEXT:
+        return [Answer(question=question, text=FREE_TEXT)] if rng.random() < 0.1 else []
+    return [Answer(question=question, option_code=rng.choice(options))]
 
 
 def closed_wave_with_responses(
     code: str = "results-test", responses: int = 400, seed: int = 1, targets: bool = True
 ):
-    """A closed wave of a bank survey with `responses` random complete responses, every age
-    band, sex and district present, and (unless told not to) population targets in thousands
-    for age band, sex and district from an invented census."""
-    import random
+    """A closed wave of a bank survey with `responses` invented complete responses (see
+    add_complete_responses) and, unless told not to, population targets in thousands for age
+    band, sex and district from an invented census."""
     from datetime import date, timedelta
 
     from engage.surveys import weighting_services
-    from engage.surveys.models import Answer, Response, ResponseMode, ResponseStatus
     from engage.surveys.targets import template_csv
 
     today = date.today()
@@ -115,38 +159,7 @@ def closed_wave_with_responses(
         opens_on=today - timedelta(days=60),
         closes_on=today - timedelta(days=1),
     )
-    rng = random.Random(seed)
-    questions = {question.code: question for question in wave.version.questions}
-    for number in range(responses):
-        response = Response(
-            wave=wave,
-            mode=ResponseMode.ONLINE,
-            status=ResponseStatus.COMPLETE,
-            token=f"{code}-{number}",
-            started_on=today - timedelta(days=30),
-        )
-        chosen = []
-        for question_code, question in questions.items():
-            options = [option.code for option in question.options]
-            if question_code in TARGET_TOTALS:  # every category present, in every combination
-                known = options[:-1]  # all but "prefer not to say"
-                step = STEPS[question_code]
-                chosen.append(
-                    Answer(question=question, option_code=known[(number // step) % len(known)])
-                )
-            elif question.type == "multiple choice":
-                for option in rng.sample(options[:-1], 2):
-                    chosen.append(Answer(question=question, option_code=option))
-            elif question.type == "number":
-                chosen.append(Answer(question=question, number=float(rng.randint(0, 40))))
-            elif question.type == "free text":
-                if rng.random() < 0.1:
-                    chosen.append(Answer(question=question, text="Please patrol Acacia Avenue"))
-            else:
-                chosen.append(Answer(question=question, option_code=rng.choice(options)))
-        response.answers = chosen
-        db.session.add(response)
-    db.session.commit()
+    add_complete_responses(wave, responses, seed=seed)
     if targets:
         thousands = {
             variable: {category: 1000 * total for category, total in totals.items()}

@@ -8,7 +8,7 @@ staff last published.
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from engage.auth.models import User
@@ -19,16 +19,9 @@ from engage.surveys import result_services
 from engage.surveys.answer_frames import load_wave_answers
 from engage.surveys.blueprint import blueprint, form_page
 from engage.surveys.builder.waves import today
-from engage.surveys.exports import (
-    codebook,
-    microdata,
-    shuffle_seed,
-    tables_frame,
-    to_csv,
-    to_sav,
-    to_xlsx,
-)
+from engage.surveys.exports import tables_frame, to_csv, to_xlsx
 from engage.surveys.indicator_services import indicators_of, save_benchmark
+from engage.surveys.microdata import codebook, microdata, shuffle_seed, to_sav
 from engage.surveys.models import Survey, Wave
 from engage.surveys.public_results_views import (
     answers_chart,
@@ -54,10 +47,14 @@ def _outcome(wave_id: int) -> WaveOutcome:
     return result_services.wave_outcome(wave.id, actor_id=current_user.id)
 
 
-def _without_results(outcome: WaveOutcome):
-    """Back to the dashboard, which says why there are no results and where to fix it."""
-    flash(f"There are no results for {outcome.wave.title} yet: {outcome.problem}.")
-    return redirect(url_for(".results", wave_id=outcome.wave.id))
+def _outcome_with_results(wave_id: int) -> WaveOutcome:
+    """The wave's current results; if there are none, back to the dashboard, which says why
+    and where to fix it."""
+    outcome = _outcome(wave_id)
+    if outcome.results is None:
+        flash(f"There are no results for {outcome.wave.title} yet: {outcome.problem}.")
+        abort(redirect(url_for(".results", wave_id=outcome.wave.id)))
+    return outcome
 
 
 def _about(outcome: WaveOutcome) -> list[tuple[str, str]]:
@@ -136,9 +133,7 @@ def results(wave_id: int):
 @requires(Action.RUN_SURVEYS)
 def results_question(wave_id: int, question_code: str):
     """One question by district: weighted and unweighted, with bases and low-base flags."""
-    outcome = _outcome(wave_id)
-    if outcome.results is None:
-        return _without_results(outcome)
+    outcome = _outcome_with_results(wave_id)
     payload = outcome.results.payload
     question = question_of(payload, question_code)
     return render_template(
@@ -158,19 +153,14 @@ def results_question(wave_id: int, question_code: str):
 @requires(Action.RUN_SURVEYS)
 def results_tables(wave_id: int, fmt: str):
     """Every question's table, overall and by district, in one file."""
-    outcome = _outcome(wave_id)
-    if outcome.results is None:
-        return _without_results(outcome)
-    return _tables_file(outcome, fmt)
+    return _tables_file(_outcome_with_results(wave_id), fmt)
 
 
 @blueprint.get(f"{RESULTS}/questions/<question_code>.<any(csv, xlsx):fmt>")
 @requires(Action.RUN_SURVEYS)
 def results_question_table(wave_id: int, question_code: str, fmt: str):
     """One question's table, overall and by district."""
-    outcome = _outcome(wave_id)
-    if outcome.results is None:
-        return _without_results(outcome)
+    outcome = _outcome_with_results(wave_id)
     question_of(outcome.results.payload, question_code)  # 404 for a question not tabulated
     return _tables_file(outcome, fmt, question_code)
 
@@ -195,9 +185,7 @@ def _microdata(outcome: WaveOutcome):
 def results_microdata(wave_id: int, fmt: str):
     """One row per complete response, in random order with serial numbers, and its weight;
     no response ids and no free text."""
-    outcome = _outcome(wave_id)
-    if outcome.results is None:
-        return _without_results(outcome)
+    outcome = _outcome_with_results(wave_id)
     frame, specs = _microdata(outcome)
     name = f"{outcome.wave.code}-microdata.{fmt}"
     if fmt == "csv":
@@ -210,9 +198,7 @@ def results_microdata(wave_id: int, fmt: str):
 @requires(Action.RUN_SURVEYS)
 def results_codebook(wave_id: int, fmt: str):
     """What each column of the microdata holds, and what each code means."""
-    outcome = _outcome(wave_id)
-    if outcome.results is None:
-        return _without_results(outcome)
+    outcome = _outcome_with_results(wave_id)
     frame, specs = _microdata(outcome)
     book = codebook(specs, frame, EXTRA_LABELS)
     name = f"{outcome.wave.code}-codebook.{fmt}"

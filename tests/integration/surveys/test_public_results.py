@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import random
 import re
 
 import pytest
@@ -15,17 +14,13 @@ from sqlalchemy import select
 from engage.auth.permissions import Role
 from engage.extensions import db
 from engage.surveys.builder.waves import today
-from engage.surveys.models import Answer, Question, Response, ResponseMode, ResponseStatus
+from engage.surveys.models import Answer, Question
 from engage.surveys.open_data import FIELDS
-from engage.surveys.questions import QuestionType
 from engage.surveys.result_services import publish, wave_outcome
 from engage.surveys.services import create_wave
 from engage.surveys.weighting_services import copy_targets
-from tests.factories import closed_wave_with_responses
+from tests.factories import FREE_TEXT, add_complete_responses, closed_wave_with_responses
 from tests.reading import text_of
-
-FREE_TEXT = "Acacia Avenue"  # what the factory's free-text answers say
-WEIGHTED_BY = ("AGE_BAND", "SEX", "DISTRICT")
 
 
 @pytest.fixture
@@ -56,33 +51,6 @@ def question_of(wave, code: str) -> dict:
     return next(item for item in payload["questions"] if item["code"] == code)
 
 
-def add_responses(wave, count: int, seed: int = 2, **fixed: str) -> None:
-    """`count` more complete responses: the answers in `fixed` (SAFE_DARK="VERY_UNSAFE"), every
-    weighting category in turn, and other single choices at random."""
-    rng = random.Random(seed)
-    for number in range(count):
-        response = Response(
-            wave=wave,
-            mode=ResponseMode.PAPER,
-            status=ResponseStatus.COMPLETE,
-            token=f"{wave.code}-extra-{seed}-{number}",
-            started_on=wave.opens_on,
-        )
-        for question in wave.version.questions:
-            codes = [option.code for option in question.options]
-            if question.code in fixed:
-                chosen = fixed[question.code]
-            elif question.code in WEIGHTED_BY:
-                chosen = codes[number % (len(codes) - 1)]  # the last is "prefer not to say"
-            elif question.type == QuestionType.SINGLE or question.type == QuestionType.AGREEMENT:
-                chosen = rng.choice(codes)
-            else:
-                continue
-            response.answers.append(Answer(question=question, option_code=chosen))
-        db.session.add(response)
-    db.session.commit()
-
-
 def earlier_wave(wave, code: str, responses: int):
     """A wave of the same survey a year before `wave`, weighted to the same targets."""
     earlier = create_wave(
@@ -94,7 +62,7 @@ def earlier_wave(wave, code: str, responses: int):
         version=wave.version,
     )
     db.session.commit()
-    add_responses(earlier, responses, SAFE_DARK="VERY_SAFE")
+    add_complete_responses(earlier, responses, SAFE_DARK="VERY_SAFE")
     copy_targets(earlier.id, wave.id)
     assert wave_outcome(earlier.id).results is not None
     return earlier
@@ -246,7 +214,7 @@ def test_free_text_answers_are_never_published(client, wave):
 def test_published_figures_stay_put_until_published_again(client, sign_in, wave):
     published(wave)
     before = overall(wave_outcome(wave.id).results.payload, "FEEL_SAFE_DARK")
-    add_responses(wave, 60, SAFE_DARK="VERY_UNSAFE")
+    add_complete_responses(wave, 60, SAFE_DARK="VERY_UNSAFE")
     after = overall(wave_outcome(wave.id).results.payload, "FEEL_SAFE_DARK")
     assert after["value"] < before["value"] - 5
     url = f"/surveys/results/{wave.code}/"

@@ -11,19 +11,11 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from engage.auth.permissions import Role
 from engage.surveys.answer_frames import load_wave_answers
 from engage.surveys.indicator_services import indicators_of
 from engage.surveys.result_services import live_publication, wave_outcome, weights_of
-from tests.factories import RESULT_QUESTIONS, closed_wave_with_responses, open_wave
+from tests.factories import FREE_TEXT, RESULT_QUESTIONS, closed_wave_with_responses, open_wave
 from tests.reading import text_of
-
-FREE_TEXT = "Acacia Avenue"  # what the factory's free-text answers say
-
-
-@pytest.fixture
-def staff(sign_in):
-    return sign_in(Role.STAFF)
 
 
 @pytest.fixture
@@ -107,6 +99,23 @@ def test_a_wave_that_cannot_be_weighted_says_why_and_links_to_its_weighting(staf
     assert wave_outcome(wave.id).problem in text_of(response)
     assert f'href="/surveys/manage/waves/{wave.id}/weighting"' in response.get_data(as_text=True)
     assert staff.get(results_url(wave, "/tables.csv")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/questions/SAFE_DARK", "/tables.xlsx", "/questions/SAFE_DARK.csv", "/microdata.sav",
+     "/codebook.csv"],
+)  # fmt: skip
+def test_a_page_or_download_without_results_goes_back_to_the_dashboard_saying_why(staff, path):
+    wave = closed_wave_with_responses("staff-no-targets", responses=60, targets=False)
+
+    response = staff.get(results_url(wave, path))
+
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(results_url(wave))
+    problem = wave_outcome(wave.id).problem
+    dashboard = page(staff, results_url(wave))
+    assert f"There are no results for {wave.title} yet: {problem}." in dashboard
 
 
 def test_a_question_page_shows_each_district_weighted_and_unweighted(staff, wave):
