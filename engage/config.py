@@ -105,6 +105,10 @@ def load_settings(instance_path: str | Path, environ: dict[str, str] | None = No
         "MAIL_SECURITY": environ.get("ENGAGE_MAIL_SECURITY", "none").lower(),  # none|starttls|ssl
         "MAIL_SENDER": environ.get("ENGAGE_MAIL_SENDER", "Engage <no-reply@example.org>"),
         "INVITATION_DAYS": _whole_number(environ, "ENGAGE_INVITATION_DAYS", 7),
+        # The published service promise for concerns, in working days (England).
+        "PROMISE_ACKNOWLEDGE_DAYS": _whole_number(environ, "ENGAGE_PROMISE_ACKNOWLEDGE_DAYS", 2),
+        "PROMISE_FIRST_UPDATE_DAYS": _whole_number(environ, "ENGAGE_PROMISE_FIRST_UPDATE_DAYS", 10),
+        "PROMISE_RESPONSE_DAYS": _whole_number(environ, "ENGAGE_PROMISE_RESPONSE_DAYS", 20),
         "PASSWORD_RESET_MINUTES": _whole_number(environ, "ENGAGE_PASSWORD_RESET_MINUTES", 60),
         "RATELIMIT_STORAGE_URI": environ.get("ENGAGE_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,

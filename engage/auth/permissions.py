@@ -49,6 +49,12 @@ class Action(enum.StrEnum):
     READ_AUDIT = "search the audit log"
     ANSWER_SURVEY = "answer an open survey"
     RUN_SURVEYS = "build surveys and run fieldwork"
+    RAISE_CONCERN = "raise a concern online"
+    LOG_CONCERNS = "log and follow concerns for own parishes"
+    RESPOND_TO_CONCERNS = "respond to concerns assigned to own agency"
+    FOLLOW_CONCERNS = "follow the concerns one works on"
+    MANAGE_CONCERNS = "triage concerns and run roadshows"
+    PUBLISH_CONCERNS = "sign off and publish a response"
 
 
 ANONYMOUS = None
@@ -66,6 +72,12 @@ RULES: dict[Action, frozenset[Role | None]] = {
     Action.READ_AUDIT: frozenset({Role.ADMIN}),
     Action.ANSWER_SURVEY: EVERYONE,
     Action.RUN_SURVEYS: OFFICE,
+    Action.RAISE_CONCERN: EVERYONE,
+    Action.LOG_CONCERNS: frozenset({Role.PARISH, *OFFICE}),
+    Action.RESPOND_TO_CONCERNS: frozenset({Role.PARTNER, *OFFICE}),
+    Action.FOLLOW_CONCERNS: frozenset({Role.PARISH, Role.PARTNER, *OFFICE}),
+    Action.MANAGE_CONCERNS: OFFICE,
+    Action.PUBLISH_CONCERNS: OFFICE,
 }
 
 # Endpoints Flask itself registers, which cannot carry a decorator.

@@ -1,14 +1,12 @@
-"""Concern pages; for now the landing page of the "You said, we did" board."""
+"""Concern pages: capture, casework and the public "You said, we did" board, in their modules."""
 
-from flask import Blueprint, render_template
+# Importing the view modules registers their routes on the blueprint.
+from engage.concerns import (  # noqa: F401
+    board_views,
+    capture_views,
+    casework_views,
+    partner_views,
+)
+from engage.concerns.blueprint import blueprint
 
-from engage.auth.permissions import Action, requires
-
-blueprint = Blueprint("concerns", __name__)
-
-
-@blueprint.get("/")
-@requires(Action.VIEW_PUBLIC)
-def index():
-    """What "You said, we did" is and how concerns reach it."""
-    return render_template("concerns/index.html")
+__all__ = ["blueprint"]

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from engage.auth.permissions import Action, requires
+from engage.core.dates import today
 from engage.extensions import db
 from engage.surveys.bank import question_bank
 from engage.surveys.blueprint import blueprint, form_page
@@ -78,7 +79,7 @@ def manage_index():
         "surveys/manage/index.html",
         surveys=surveys,
         complete=complete,
-        today=waves.today(),
+        today=today(),
         wave_status=details.wave_status,
     )
 
@@ -394,7 +395,7 @@ def manage_wave(wave_id: int):
     return render_template(
         "surveys/manage/wave.html",
         wave=wave,
-        status=details.wave_status(wave.opens_on, wave.closes_on, waves.today()),
+        status=details.wave_status(wave.opens_on, wave.closes_on, today()),
         counts=counts,
         totals=totals,
         modes=list(ResponseMode),

@@ -12,11 +12,11 @@ from datetime import date
 from flask import flash, g, redirect, render_template, request, session, url_for
 
 from engage.auth.permissions import Action, requires
+from engage.core.dates import today
 from engage.errors import render_error
 from engage.extensions import limiter
 from engage.surveys import respond, response_codes
 from engage.surveys.blueprint import blueprint, form_page
-from engage.surveys.builder.waves import today
 from engage.surveys.models import ResponseStatus, Wave
 from engage.surveys.questions import (
     AnswerError,

@@ -14,11 +14,11 @@ from flask_login import current_user
 from engage.auth.models import User
 from engage.auth.permissions import Action, requires
 from engage.core.admin_views import local_time
+from engage.core.dates import today
 from engage.extensions import db
 from engage.surveys import result_services
 from engage.surveys.answer_frames import load_wave_answers
 from engage.surveys.blueprint import blueprint, form_page
-from engage.surveys.builder.waves import today
 from engage.surveys.exports import tables_frame, to_csv, to_xlsx
 from engage.surveys.indicator_services import indicators_of, save_benchmark
 from engage.surveys.microdata import codebook, microdata, shuffle_seed, to_sav

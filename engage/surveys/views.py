@@ -3,9 +3,9 @@
 from flask import render_template
 
 from engage.auth.permissions import Action, requires
+from engage.core.dates import today
 from engage.surveys import respond
 from engage.surveys.blueprint import blueprint
-from engage.surveys.builder.waves import today
 
 
 @blueprint.get("/")

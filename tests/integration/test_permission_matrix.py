@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
 from engage.auth.permissions import Role, declared_action, may
-from engage.core.models import Agency
+from engage.concerns.models import (
+    Concern,
+    ConcernAction,
+    ConcernSource,
+    ReopenRequest,
+    ResponseTemplate,
+    Roadshow,
+)
+from engage.core.models import Agency, Area, AreaKind
 from engage.extensions import db
 from engage.surveys.models import Response, ResponseImport, ResponseMode
 from engage.surveys.result_models import Indicator
@@ -35,6 +45,7 @@ def sample_values() -> dict[str, object]:
     )
     db.session.add_all([response, upload, indicator])
     db.session.commit()
+    concerns = concern_samples(police)
     return {
         "wave_code": wave.code,
         "question_code": question.code,
@@ -46,11 +57,41 @@ def sample_values() -> dict[str, object]:
         "import_id": upload.id,
         "indicator_id": indicator.id,
         "fmt": "csv",
+        **concerns,
         "user_id": target.id,
         "secret": "no-such-link",
         "filename": "css/engage.css",
         "kind": "agencies",
         "record_id": police.id,
+    }
+
+
+def concern_samples(police: Agency) -> dict[str, int]:
+    """A roadshow, a concern with an action, a response template and a reopen request."""
+    parish = db.session.scalar(select(Area).where(Area.kind == AreaKind.PARISH))
+    roadshow = Roadshow(
+        title="Matrix roadshow", held_on=date(2026, 1, 5), venue="Hall", area_id=parish.id
+    )
+    concern = Concern(
+        reference="C-MATRIX",
+        source=ConcernSource.PHONE,
+        parish_id=parish.id,
+        raised_on=date(2026, 1, 5),
+        raised_text="Matrix concern",
+    )
+    concern.actions.append(ConcernAction(agency_id=police.id, description="Look into it"))
+    template = ResponseTemplate(outcome="action taken", title="Matrix", text="We did it.")
+    db.session.add_all([roadshow, concern, template])
+    db.session.flush()
+    request = ReopenRequest(concern_id=concern.id, reason="Not resolved")
+    db.session.add(request)
+    db.session.commit()
+    return {
+        "roadshow_id": roadshow.id,
+        "concern_id": concern.id,
+        "action_id": concern.actions[0].id,
+        "template_id": template.id,
+        "request_id": request.id,
     }
 
 

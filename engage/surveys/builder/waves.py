@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -25,13 +23,6 @@ from engage.surveys.models import (
     SurveyVersion,
     Wave,
 )
-
-LONDON = ZoneInfo("Europe/London")
-
-
-def today() -> date:
-    """Today's date in the county, which decides whether a wave is open."""
-    return datetime.now(LONDON).date()
 
 
 def _version(survey: Survey, version_id: int | None, problems: list[Problem]):

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from engage.auth.permissions import Role
+from engage.core.dates import today
 from engage.extensions import db
-from engage.surveys.builder.waves import today
 from engage.surveys.models import Answer, Question
 from engage.surveys.open_data import FIELDS
 from engage.surveys.result_services import publish, wave_outcome
