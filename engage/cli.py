@@ -9,6 +9,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
+from engage.concerns.reminder_services import send_reminders
+from engage.core.dates import today
 from engage.core.demo import DEMO_PASSWORD, DemoError, database_is_empty, load_demo
 from engage.core.reference import ReferenceError, load_reference, read_reference
 from engage.surveys.demo import load_survey_demo
@@ -64,6 +66,15 @@ def _publish_demo_results() -> None:
     published = publish_demo_results(date.today())
     if published:
         click.echo(f"Demo results: {published} waves weighted and published.")
+
+
+@engage_cli.command("send-reminders")
+def send_reminders_command() -> None:
+    """E-mail owners the concerns and actions due within two working days or overdue (cron)."""
+    base = current_app.config["ENGAGE_BASE_URL"] or "http://127.0.0.1:5000"
+    with current_app.test_request_context(base_url=base):  # links in the mail need a host
+        sent = send_reminders(today())
+    click.echo(f"Reminders: {sent} e-mails sent.")
 
 
 def init_app(app: Flask) -> None:

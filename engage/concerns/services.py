@@ -169,8 +169,10 @@ def apply_move(
     actor: User,
     today: date,
     expected_version: int | None = None,
+    notify: bool = True,
 ) -> Concern:
-    """Make one lifecycle move, as workflow.py allows, and record it; then send any mail."""
+    """Make one lifecycle move, as workflow.py allows, and record it; then send any mail
+    (`notify` false: none, as when loading demo history)."""
     concern = concern_by_id(concern_id)
     if expected_version is not None and concern.version != expected_version:
         raise StaleConcern(
@@ -194,7 +196,7 @@ def apply_move(
         outcome = apply(state, move, _codes(given))
     except TransitionRefused as refused:
         raise ConcernError(refused.message, refused.field) from refused
-    mails = _carry_out(concern, move, given, actor, today)
+    mails = _carry_out(concern, move, given, actor, today, notify)
     db.session.add(
         ConcernEvent(
             concern_id=concern.id,
@@ -242,15 +244,17 @@ def _merge_target(value) -> Concern | None:
     return db.session.scalar(query)
 
 
-def _carry_out(concern: Concern, move: Move, given: dict, actor: User, today: date) -> list[Mail]:
-    """What each move changes beyond the status, and the mail it owes."""
+def _carry_out(
+    concern: Concern, move: Move, given: dict, actor: User, today: date, notify: bool
+) -> list[Mail]:
+    """What each move changes beyond the status, and the mail it owes (when `notify`)."""
     mails: list[Mail] = []
     if move is Move.TRIAGE:
         concern.lead_agency_id = int(given["lead_agency"])
         concern.owner_id = _owner(given["owner"]).id
         concern.category_id = _reference(ConcernCategory, given["category"], "category").id
         concern.priority_id = _reference(PlanPriority, given["priority"], "priority").id
-        if concern.consent_contact and concern.raiser_email:
+        if notify and concern.consent_contact and concern.raiser_email:
             secret = follow_link_secret(concern)
             mails.append(
                 Mail(
@@ -288,7 +292,7 @@ def _carry_out(concern: Concern, move: Move, given: dict, actor: User, today: da
     elif move is Move.RESPOND:
         concern.we_did_draft = _text(given["we_did"], "we_did", "Say what was done")
         concern.responded_on = concern.responded_on or today
-        mails += _to_clerk(concern, "responded")
+        mails += _to_clerk(concern, "responded") if notify else []
     elif move is Move.PUBLISH:
         concern.public_summary = _text(
             given["public_summary"], "public_summary", "Write the summary"
@@ -303,7 +307,7 @@ def _carry_out(concern: Concern, move: Move, given: dict, actor: User, today: da
             )
         )
         concern.published_at = concern.published_at or utcnow()
-        mails += _to_clerk(concern, "published")
+        mails += _to_clerk(concern, "published") if notify else []
     elif move is Move.MERGE:
         concern.merged_into_id = int(given["merge_into"])
     elif move is Move.DECLINE:
