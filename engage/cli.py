@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
+from engage.concerns.demo import load_concerns_demo
 from engage.concerns.reminder_services import send_reminders
 from engage.core.dates import today
 from engage.core.demo import DEMO_PASSWORD, DemoError, database_is_empty, load_demo
@@ -59,6 +60,8 @@ def _load_demo_data() -> None:
     click.echo(f"Demo data: {created} accounts created (password {DEMO_PASSWORD}).")
     responses = load_survey_demo(date.today())
     click.echo(f"Demo survey: {responses:,} responses created.")
+    concerns = load_concerns_demo(today())
+    click.echo(f"Demo concerns: {concerns} concerns created.")
 
 
 def _publish_demo_results() -> None:
@@ -71,9 +74,7 @@ def _publish_demo_results() -> None:
 @engage_cli.command("send-reminders")
 def send_reminders_command() -> None:
     """E-mail owners the concerns and actions due within two working days or overdue (cron)."""
-    base = current_app.config["ENGAGE_BASE_URL"] or "http://127.0.0.1:5000"
-    with current_app.test_request_context(base_url=base):  # links in the mail need a host
-        sent = send_reminders(today())
+    sent = send_reminders(today())
     click.echo(f"Reminders: {sent} e-mails sent.")
 
 

@@ -67,6 +67,11 @@ def load_settings(instance_path: str | Path, environ: dict[str, str] | None = No
     mail_server = environ.get("ENGAGE_MAIL_SERVER", "")
     if production and not mail_server:
         raise ConfigError("ENGAGE_MAIL_SERVER must be set in production (invitations need mail).")
+    if production and not environ.get("ENGAGE_BASE_URL", ""):
+        raise ConfigError(
+            "ENGAGE_BASE_URL must be set in production: links in e-mails sent from the command "
+            "line (reminders) have no request to take the address from."
+        )
     upload_bytes = _whole_number(environ, "ENGAGE_MAX_UPLOAD_MB", 20) * 1024 * 1024
 
     return {
@@ -118,4 +123,5 @@ def load_settings(instance_path: str | Path, environ: dict[str, str] | None = No
         "LOGIN_LIMIT_PER_ADDRESS": environ.get(
             "ENGAGE_LOGIN_LIMIT_PER_ADDRESS", "50 per 15 minutes"
         ),
+        "CONCERN_LIMIT_PER_ADDRESS": environ.get("ENGAGE_CONCERN_LIMIT_PER_ADDRESS", "5 per hour"),
     }

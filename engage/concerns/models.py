@@ -12,7 +12,17 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time
 
-from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, Time, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.auth.models import User
@@ -90,6 +100,23 @@ class Concern(Audited, db.Model):
     """One concern, from capture to a published "You said, we did"."""
 
     __tablename__ = "concerns"
+    # The raiser's words and contact details stay out of the audit log's old and new values.
+    __audit_exclude__ = frozenset({"raised_text", "raiser_name", "raiser_email", "raiser_phone"})
+    # The public board filters and pages on these; the index answers its count and page alone.
+    __table_args__ = (
+        Index(
+            "ix_concerns_board",
+            "merged_into_id",
+            "raised_on",
+            "id",
+            "status",
+            "consent_publish",
+            "hidden",
+            "parish_id",
+            "category_id",
+            "priority_id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -113,7 +140,7 @@ class Concern(Audited, db.Model):
     status: Mapped[Status] = mapped_column(enum_type(Status), default=Status.NEW, index=True)
     lead_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("concerns.id"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("concerns.id"))
     hidden: Mapped[bool] = mapped_column(default=False)  # kept off the public board by staff
     responded_on: Mapped[date | None] = mapped_column(Date)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

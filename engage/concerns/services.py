@@ -185,15 +185,8 @@ def apply_move(
         target = _merge_target(given.get("merge_into"))
         given["merge_into"] = target.id if target else given.get("merge_into")
         given["merge_target_status"] = target.status if target else None
-    pending = concern.pending_referral
-    state = ConcernState(
-        status=concern.status,
-        lead_agency=concern.lead_agency.code if concern.lead_agency else None,
-        pending_referral_to=pending.to_agency.code if pending else None,
-        id=concern.id,
-    )
     try:
-        outcome = apply(state, move, _codes(given))
+        outcome = apply(state_of(concern), move, _codes(given))
     except TransitionRefused as refused:
         raise ConcernError(refused.message, refused.field) from refused
     mails = _carry_out(concern, move, given, actor, today, notify)
@@ -222,12 +215,23 @@ def apply_move(
     return concern
 
 
+def state_of(concern: Concern) -> ConcernState:
+    """The concern as workflow.py reads it."""
+    pending = concern.pending_referral
+    return ConcernState(
+        status=concern.status,
+        lead_agency=concern.lead_agency.code if concern.lead_agency else None,
+        pending_referral_to=pending.to_agency.code if pending else None,
+        id=concern.id,
+    )
+
+
 def _codes(given: dict) -> dict:
     """Agency ids as the codes workflow.py compares; other values as given."""
     checked = dict(given)
     for name in ("lead_agency", "agency"):
         if given.get(name) not in (None, ""):
-            agency = db.session.get(Agency, int(given[name]))
+            agency = _by_id(Agency, given[name])
             if agency is None or not agency.active:
                 raise ConcernError("Choose an agency from the list", field=name)
             checked[name] = agency.code
@@ -235,13 +239,23 @@ def _codes(given: dict) -> dict:
 
 
 def _merge_target(value) -> Concern | None:
-    if value in (None, ""):
+    """The concern named by reference (C-2026-00042) or number; an unknown one is refused."""
+    text = str(value or "").strip().upper()
+    if not text:
         return None
-    text = str(value).strip().upper()
-    query = select(Concern).where(Concern.reference == text)
-    if text.isdigit():
-        query = select(Concern).where(Concern.id == int(text))
-    return db.session.scalar(query)
+    target = _by_id(Concern, text) if text.isdigit() else None
+    target = target or db.session.scalar(select(Concern).where(Concern.reference == text))
+    if target is None:
+        raise ConcernError(f"There is no concern {text}", field="merge_into")
+    return target
+
+
+def _by_id(model, value):
+    """The row with this id, or None for anything that is not a plausible id."""
+    text = str(value).strip()
+    if not text.isdigit() or len(text) > 9:
+        return None
+    return db.session.get(model, int(text))
 
 
 def _carry_out(
@@ -327,14 +341,14 @@ def _carry_out(
 
 
 def _owner(value) -> User:
-    owner = db.session.get(User, int(value)) if str(value).isdigit() else None
+    owner = _by_id(User, value)
     if owner is None or not owner.active:
         raise ConcernError("Choose who owns the concern", field="owner")
     return owner
 
 
 def _reference(model, value, name: str):
-    row = db.session.get(model, int(value)) if str(value).isdigit() else None
+    row = _by_id(model, value)
     if row is None or not row.active:
         raise ConcernError(f"Choose a {name} from the list", field=name)
     return row

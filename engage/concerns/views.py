@@ -5,7 +5,9 @@ from engage.concerns import (  # noqa: F401
     board_views,
     capture_views,
     casework_views,
+    follow_views,
     partner_views,
+    queue_views,
 )
 from engage.concerns.blueprint import blueprint
 

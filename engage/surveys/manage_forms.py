@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -22,7 +20,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    Field,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -31,6 +28,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
+from engage.core.form_fields import GovDateField
 from engage.surveys.builder.details import WaveDraft
 from engage.surveys.builder.rules import QuestionDraft
 from engage.surveys.models import SurveyVersion, Wave
@@ -66,39 +64,6 @@ def _text_field(label: str, description: str = "", area: bool = False) -> String
         description=description,
         filters=[_lines],
     )
-
-
-class GovDateField(Field):
-    """A date typed as day, month and year (GOV.UK date input).
-
-    GovDateInput unpacks exactly three typed values, so a post with fewer or more is evened
-    out here rather than breaking the page; a blank date is None for the service to refuse.
-    """
-
-    widget = GovDateInput()
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        parts = [_text(value) for value in valuelist[:3]]
-        parts += [""] * (3 - len(parts))
-        self.raw_data = parts
-        self.data = None
-        if not any(parts):
-            return
-        missing = [
-            name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part
-        ]
-        if missing:
-            raise ValueError(f"{self.label.text} must include a {' and a '.join(missing)}")
-        day, month, year = parts
-        try:
-            if len(year) != 4:
-                raise ValueError(year)
-            self.data = date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValueError(f"{self.label.text} must be a real date, like 1 10 2026") from None
-
-    def _value(self) -> str:
-        return ""  # the widget fills the day, month and year in from raw_data or data
 
 
 class SurveyForm(FlaskForm):
@@ -228,9 +193,11 @@ class WaveForm(FlaskForm):
         filters=[_text],
         description="What residents and reports call it, like October to December 2026.",
     )
-    opens_on = GovDateField("Opening date", description="For example, 1 10 2026")
+    opens_on = GovDateField("Opening date", example="1 10 2026")
     closes_on = GovDateField(
-        "Closing date", description="Residents can answer until the end of this day."
+        "Closing date",
+        example="1 10 2026",
+        description="Residents can answer until the end of this day.",
     )
     open_link = RadioField(
         "Who can answer",

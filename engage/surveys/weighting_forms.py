@@ -23,6 +23,7 @@ from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from engage.core.form_fields import stripped
 from engage.surveys.models import Wave
 from engage.surveys.questions import QuestionSpec
 from engage.surveys.weighting_inputs import (
@@ -39,10 +40,6 @@ RULE_LABELS = {
 }
 
 
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
 def _shortened(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -50,7 +47,9 @@ def _shortened(text: str, limit: int = 70) -> str:
 class AddVariableForm(FlaskForm):
     """One more question to weight by."""
 
-    question = SelectField("Question", widget=GovSelect(), validate_choice=False, filters=[_strip])
+    question = SelectField(
+        "Question", widget=GovSelect(), validate_choice=False, filters=[stripped]
+    )
     submit = SubmitField("Add variable", widget=GovSubmitInput())
 
     def offer(self, specs: Sequence[QuestionSpec]) -> None:
@@ -64,7 +63,7 @@ class CopyTargetsForm(FlaskForm):
     """An earlier wave of the same survey whose targets to use."""
 
     from_wave = SelectField(
-        "Copy the targets of", widget=GovSelect(), validate_choice=False, filters=[_strip]
+        "Copy the targets of", widget=GovSelect(), validate_choice=False, filters=[stripped]
     )
     submit = SubmitField("Copy targets", widget=GovSubmitInput())
 
@@ -102,7 +101,7 @@ class TargetsUploadForm(FlaskForm):
     source = StringField(
         "Source of the totals",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[stripped],
         description="So readers can check them, for example ONS Census 2021, table TS007A, "
         "usual residents aged 16 and over.",
         validators=[_source_given],
@@ -138,7 +137,7 @@ class SettingsForm(FlaskForm):
     cap = StringField(
         "Cap on the weights (optional)",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[stripped],
         description="The largest weight allowed, as a multiple of the mean weight, like 5. A cap "
         "stops a few residents counting for many, at the cost of meeting the targets less "
         "closely. Leave blank for no cap.",
@@ -206,7 +205,7 @@ def mapping_form(spec: QuestionSpec, variable: WeightingVariable) -> MappingForm
             StringField(
                 option.label,
                 widget=GovTextInput(),
-                filters=[_strip],
+                filters=[stripped],
                 description=f"Answer code {option.code}",
                 default=variable.categories.get(option.code) or "",
                 validators=[_category_name(option.label)],
@@ -217,12 +216,6 @@ def mapping_form(spec: QuestionSpec, variable: WeightingVariable) -> MappingForm
         (option.code, form[f"answer_{index}"]) for index, option in enumerate(spec.options)
     ]
     return form
-
-
-def put_error(form: FlaskForm, field_name: str | None, message: str, fallback: str) -> None:
-    """Show a service's refusal on the field it names, else on `fallback`."""
-    field = form[field_name] if field_name and field_name in form else form[fallback]
-    field.errors = [*field.errors, message]
 
 
 def rule_hints(explanations: Mapping[NotKnownRule, str]) -> list[dict]:

@@ -16,6 +16,7 @@ from flask_login import current_user
 from engage.auth.permissions import Action, requires
 from engage.core.admin_views import local_time
 from engage.core.charts import Point, bar_chart
+from engage.core.form_fields import put_error
 from engage.extensions import db
 from engage.surveys import weighting_services
 from engage.surveys.blueprint import blueprint, form_page
@@ -31,7 +32,6 @@ from engage.surveys.weighting_forms import (
     SettingsForm,
     TargetsUploadForm,
     mapping_form,
-    put_error,
     rule_hints,
 )
 from engage.surveys.weighting_inputs import NOT_KNOWN, WeightingVariable, variable_problems

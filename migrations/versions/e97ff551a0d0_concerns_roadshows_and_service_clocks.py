@@ -127,7 +127,7 @@ def upgrade():
     )
     with op.batch_alter_table('concerns', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_concerns_lead_agency_id'), ['lead_agency_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_concerns_merged_into_id'), ['merged_into_id'], unique=False)
+        batch_op.create_index('ix_concerns_board', ['merged_into_id', 'raised_on', 'id', 'status', 'consent_publish', 'hidden', 'parish_id', 'category_id', 'priority_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_concerns_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_concerns_parish_id'), ['parish_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_concerns_published_at'), ['published_at'], unique=False)
@@ -266,7 +266,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_concerns_published_at'))
         batch_op.drop_index(batch_op.f('ix_concerns_parish_id'))
         batch_op.drop_index(batch_op.f('ix_concerns_owner_id'))
-        batch_op.drop_index(batch_op.f('ix_concerns_merged_into_id'))
+        batch_op.drop_index('ix_concerns_board')
         batch_op.drop_index(batch_op.f('ix_concerns_lead_agency_id'))
 
     op.drop_table('concerns')

@@ -19,6 +19,7 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from engage import create_app
+from engage.concerns.demo import load_concerns_demo
 from engage.core.demo import load_demo
 from engage.core.reference import load_reference, read_reference
 from engage.extensions import db
@@ -65,6 +66,7 @@ def live_app(tmp_path_factory) -> Iterator[LiveApp]:
         load_reference(read_reference())
         load_demo(application.config["ENGAGE_ENV"])
         load_survey_demo(date.today())
+        load_concerns_demo(date.today())
         publish_demo_results(date.today())
         db.session.remove()
     with serving(application) as port:

@@ -61,12 +61,15 @@ def test_production_cookies_are_secure_and_need_a_secret_key(tmp_path):
         "ENGAGE_ENV": "production",
         "ENGAGE_SECRET_KEY": "x" * 40,
         "ENGAGE_MAIL_SERVER": "mail.example.org",
+        "ENGAGE_BASE_URL": "https://engage.example.org",
     }
     settings = load_settings(tmp_path, environ)
     assert settings["SESSION_COOKIE_SECURE"] and settings["REMEMBER_COOKIE_SECURE"]
     assert settings["ENGAGE_FORCE_HTTPS"]
     with pytest.raises(ConfigError, match="ENGAGE_SECRET_KEY"):
         load_settings(tmp_path, {**environ, "ENGAGE_SECRET_KEY": ""})
+    with pytest.raises(ConfigError, match="ENGAGE_BASE_URL"):
+        load_settings(tmp_path, {**environ, "ENGAGE_BASE_URL": ""})
 
 
 def test_postgres_urls_use_the_psycopg_driver(tmp_path):
