@@ -126,6 +126,10 @@ def build(count: int, today: date) -> dict:
                 "version": 1,
             }
         )
+        row = rows[-1]  # the board searches the public words, kept lower-case in one column
+        public = row["public_summary"] + " " + row["we_did_draft"] if answered else ""
+        public = public or row["decline_reason"]
+        row["search_text"] = f"{row['reference']} {parish.name} {public}".lower()
         later.append((status, (parish.id, categories[topic.category]), responded, lines))
     # Into the tables themselves, without RETURNING, whose batches SQLAlchemy splices together
     # in quadratic time: the ids are read back by reference instead.

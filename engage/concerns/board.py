@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, exists, extract, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, extract, func, or_, select
 from sqlalchemy.orm import aliased
 
 from engage.concerns import figures
@@ -26,11 +26,9 @@ from engage.concerns.models import (
     ReferralState,
     Roadshow,
     RoadshowStatus,
-    WeDidVersion,
 )
 from engage.concerns.services import RESPONSE, SUBJECT
 from engage.concerns.visibility import (
-    ANSWERED,
     PARISH,
     PublicConcern,
     public_concern,
@@ -103,34 +101,12 @@ class BoardPage:
     older: Cursor | None = None
 
 
-def _like(column, word: str) -> ColumnElement[bool]:
-    """`column` holds `word`, in any case (wildcards in the word are taken literally)."""
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.ilike(f"%{escaped}%", escape="\\")
-
-
 def _mentions(word: str) -> ColumnElement[bool]:
-    """A public text of the concern holds `word`: its newest signed-off "You said" or "We did",
-    the reason it was declined, or its parish's name; or the word is its reference.
-
-    Each text is searched once, in a subquery, so the board's index still does the rest.
-    """
-    later = aliased(WeDidVersion)
-    in_newest_version = select(WeDidVersion.concern_id).where(
-        or_(_like(WeDidVersion.you_said, word), _like(WeDidVersion.we_did, word)),
-        ~exists().where(
-            later.concern_id == WeDidVersion.concern_id, later.number > WeDidVersion.number
-        ),
-    )
-    in_reason = select(Concern.id).where(
-        Concern.status == Status.DECLINED, _like(Concern.decline_reason, word)
-    )
-    return or_(
-        and_(Concern.status.in_(ANSWERED), Concern.id.in_(in_newest_version)),
-        Concern.id.in_(in_reason),
-        Concern.parish_id.in_(select(Area.id).where(_like(Area.name, word))),
-        Concern.id.in_(select(Concern.id).where(Concern.reference == word.upper())),
-    )
+    """A public text of the concern holds `word` (any case; wildcards taken literally): its
+    reference, parish, newest signed-off "You said" and "We did", or the reason it was declined,
+    kept together in one lower-case column at each sign-off."""
+    escaped = word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return Concern.search_text.like(f"%{escaped}%", escape="\\")
 
 
 def _criteria(filters: BoardFilters) -> list[ColumnElement[bool]]:
@@ -182,13 +158,24 @@ def board_page(
     before: Cursor | None = None,
     size: int = PAGE_SIZE,
 ) -> BoardPage:
-    """The page of concerns older than `after`, or newer than `before`, or the newest."""
+    """The page of concerns older than `after`, or newer than `before`, or the newest.
+
+    The first page of a search counts the matches in the same pass that finds them (a window
+    count), so a search that must read every concern's text reads it once, not twice; without
+    words, the count is answered from the board's index alone.
+    """
     ids = _matching(filters)
+    total = None
     if before is not None:
         ids = ids.where(_before(before)).order_by(Concern.raised_on, Concern.id)
+    elif after is not None or not filters.words:
+        ids = (ids.where(_after(after)) if after is not None else ids).order_by(*NEWEST_FIRST)
     else:
-        ids = ids.where(_after(after)) if after is not None else ids
-        ids = ids.order_by(*NEWEST_FIRST)
+        first = db.session.execute(
+            ids.add_columns(func.count().over()).order_by(*NEWEST_FIRST).limit(size + 1)
+        ).all()
+        total = first[0][1] if first else 0
+        ids = select(Concern.id).where(Concern.id.in_([row[0] for row in first]))
     ids = ids.limit(size + 1).subquery()
     query = public_concerns(among=ids).order_by(*NEWEST_FIRST)
     found = [public_concern(row) for row in db.session.execute(query)]
@@ -200,7 +187,8 @@ def board_page(
         shown = found[:size]
         newer = shown[0] if after is not None and shown else None
         older = shown[-1] if more else None
-    total = db.session.scalar(select(func.count()).select_from(_matching(filters).subquery()))
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(_matching(filters).subquery()))
     return BoardPage(
         concerns=shown,
         raised_by=raised_by_of(shown),

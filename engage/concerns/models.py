@@ -142,6 +142,9 @@ class Concern(Audited, db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("concerns.id"))
     hidden: Mapped[bool] = mapped_column(default=False)  # kept off the public board by staff
+    # The public words in lower case (reference, parish, the signed-off "You said" and "We did"
+    # or the decline reason), kept at each sign-off so the board searches one column.
+    search_text: Mapped[str] = mapped_column(Text, default="")
     responded_on: Mapped[date | None] = mapped_column(Date)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     follow_digest: Mapped[str | None] = mapped_column(String(64), unique=True)  # raiser's link

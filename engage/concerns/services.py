@@ -321,11 +321,13 @@ def _carry_out(
             )
         )
         concern.published_at = concern.published_at or utcnow()
+        concern.search_text = _searchable(concern, concern.public_summary, concern.we_did_draft)
         mails += _to_clerk(concern, "published") if notify else []
     elif move is Move.MERGE:
         concern.merged_into_id = int(given["merge_into"])
     elif move is Move.DECLINE:
         concern.decline_reason = _text(given["reason"], "reason", "Say why, and where to go")
+        concern.search_text = _searchable(concern, concern.decline_reason)
     elif move is Move.REOPEN:
         for request in db.session.scalars(
             select(ReopenRequest).where(
@@ -338,6 +340,11 @@ def _carry_out(
                 actor.id,
             )
     return mails
+
+
+def _searchable(concern: Concern, *texts: str) -> str:
+    """What the board's search may match for this concern: public words only."""
+    return " ".join((concern.reference, concern.parish.name, *texts)).lower()
 
 
 def _owner(value) -> User:

@@ -106,6 +106,7 @@ def upgrade():
     sa.Column('owner_id', sa.Integer(), nullable=True),
     sa.Column('merged_into_id', sa.Integer(), nullable=True),
     sa.Column('hidden', sa.Boolean(), nullable=False),
+    sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('responded_on', sa.Date(), nullable=True),
     sa.Column('published_at', sa.DateTime(), nullable=True),
     sa.Column('follow_digest', sa.String(length=64), nullable=True),
