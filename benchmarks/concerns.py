@@ -44,7 +44,7 @@ def build(count: int, today: date) -> dict:
     from sqlalchemy import bindparam, insert, select, update
 
     from engage.auth.models import User
-    from engage.concerns.demo import STREETS, TOPICS
+    from engage.concerns.demo_content import STREETS, TOPICS
     from engage.concerns.models import (
         Concern,
         ConcernEvent,

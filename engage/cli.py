@@ -9,8 +9,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
+from engage.concerns.alerts import send_alerts
 from engage.concerns.demo import load_concerns_demo
 from engage.concerns.reminder_services import send_reminders
+from engage.core.columns import utcnow
 from engage.core.dates import today
 from engage.core.demo import DEMO_PASSWORD, DemoError, database_is_empty, load_demo
 from engage.core.reference import ReferenceError, load_reference, read_reference
@@ -76,6 +78,13 @@ def send_reminders_command() -> None:
     """E-mail owners the concerns and actions due within two working days or overdue (cron)."""
     sent = send_reminders(today())
     click.echo(f"Reminders: {sent} e-mails sent.")
+
+
+@engage_cli.command("send-alerts")
+def send_alerts_command() -> None:
+    """E-mail each subscriber one digest of responses published since their last alert (cron)."""
+    sent = send_alerts(utcnow())
+    click.echo(f"Alerts: {sent} e-mails sent.")
 
 
 def init_app(app: Flask) -> None:

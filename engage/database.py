@@ -38,6 +38,7 @@ def _tune_sqlite(engine: Engine) -> None:
 def init_app(app: Flask) -> None:
     """Bind the database and Alembic migrations (render_as_batch so SQLite can alter tables)."""
     from engage.auth import models as _auth_models  # noqa: F401  (register tables)
+    from engage.concerns import alert_models as _alert_models  # noqa: F401
     from engage.concerns import models as _concern_models  # noqa: F401
     from engage.core import audit as _audit  # noqa: F401
     from engage.core import clock_models as _clock_models  # noqa: F401

@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from engage.auth.permissions import Action, requires
-from engage.concerns import board, feed, open_data
+from engage.concerns import board, board_figures, feed, open_data
 from engage.concerns.blueprint import blueprint
 from engage.concerns.board import BoardFilters, Cursor, search_words
 from engage.concerns.figures import MIN_COUNT
@@ -135,9 +135,9 @@ def index():
         page=page,
         bad_page_link=not (after_ok and before_ok),
         typed=form.typed(),
-        figures=board.board_figures(today()),
+        figures=board_figures.board_figures(today()),
         min_count=MIN_COUNT,
-        months=board.MONTHS,
+        months=board_figures.MONTHS,
         fields=open_data.FIELDS,
         schema_version=open_data.SCHEMA_VERSION,
     ), (200 if page is not None else 400)

@@ -3,7 +3,7 @@ fields they share with the roadshow forms (engage.concerns.roadshow_forms).
 
 Choices (parishes, areas) come from the view, as the parish select is grouped by district and a
 clerk is offered only their own parishes. The forms check what can be checked as typed; the
-services in engage.concerns.roadshows check the rest and name the field at fault, which
+services in engage.concerns.capture check the rest and name the field at fault, which
 `show_error` puts back on the form.
 """
 
@@ -24,8 +24,8 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from engage.concerns.capture import NAME_LIMIT, Raised, email_address, phone_number
 from engage.concerns.models import ConcernSource
-from engage.concerns.roadshows import NAME_LIMIT, Raised, email_address, phone_number
 from engage.concerns.services import TEXT_LIMIT
 from engage.core.form_fields import GovDateField, put_error
 from engage.core.models import Area

@@ -7,7 +7,7 @@ from flask import current_app, flash, redirect, render_template, session, url_fo
 from flask_login import current_user
 
 from engage.auth.permissions import Action, Role, requires
-from engage.concerns import roadshows
+from engage.concerns import capture, roadshows
 from engage.concerns.blueprint import blueprint, form_page
 from engage.concerns.capture_forms import LogForm, RaiseForm, parish_choices
 from engage.concerns.casework import viewer_of
@@ -50,7 +50,7 @@ def raise_concern():
     form.parish.choices = parish_choices(roadshows.active_parishes())
     if form.validate_on_submit():
         try:
-            concern = roadshows.log_one(
+            concern = capture.log_one(
                 form.raised(),
                 source=ConcernSource.ONLINE,
                 raised_on=today(),
@@ -106,12 +106,12 @@ def log_concern():
     if form.validate_on_submit():
         raised = form.raised()
         if form.similar_seen.data != form.fingerprint():
-            similar = roadshows.similar_open_concerns(raised.parish_id, raised.raised_text)
+            similar = capture.similar_open_concerns(raised.parish_id, raised.raised_text)
         if similar:
             form.similar_seen.data = form.fingerprint()
         else:
             try:
-                concern = roadshows.log_one(
+                concern = capture.log_one(
                     raised,
                     source=ConcernSource.PARISH if clerk else ConcernSource(form.source.data),
                     raised_on=form.raised_on.data,
@@ -227,10 +227,10 @@ def roadshow_capture(roadshow_id: int):
     elif refusal is None and form.validate_on_submit():
         rows = [(number, row.raised()) for number, row in form.filled()]
         try:
-            captured = roadshows.capture_at_roadshow(
+            captured = capture.capture_at_roadshow(
                 show.id, rows, logged_by=current_user, today=today()
             )
-        except roadshows.RowsRefused as error:
+        except capture.RowsRefused as error:
             form.show_errors(error.errors)
         except ConcernError as error:
             refusal, status = str(error), 409

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from engage.auth.models import User
 from engage.auth.permissions import Role
@@ -26,7 +25,9 @@ from engage.concerns.services import (
     SUBJECT,
     TEXT_LIMIT,
     ConcernError,
-    StaleConcern,
+    check_version,
+    commit_or_stale,
+    concern_by_id,
     state_of,
 )
 from engage.concerns.typed_text import checked_text
@@ -211,14 +212,8 @@ def resume(
 
 
 def _current(concern_id: int, expected_version: int | None) -> Concern:
-    concern = db.session.get(Concern, concern_id)
-    if concern is None:
-        raise LookupError(f"There is no concern {concern_id}")
-    if expected_version is not None and concern.version != expected_version:
-        raise StaleConcern(
-            f"{concern.reference} was changed by someone else while you were working on it. "
-            "Here it is as it stands now: check it and make your change again."
-        )
+    concern = concern_by_id(concern_id)
+    check_version(concern, expected_version)
     return concern
 
 
@@ -242,14 +237,7 @@ def record_event(
 def _record_clock_event(concern: Concern, move: str, note: str, actor: User) -> Concern:
     record_event(concern, actor, move, note)
     concern.updated_at = utcnow()  # a new version: a page loaded before this is told
-    try:
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise StaleConcern(
-            f"{concern.reference} was changed by someone else at the same moment: "
-            "check it and make your change again."
-        ) from error
+    commit_or_stale(concern)
     return concern
 
 

@@ -19,6 +19,7 @@ from engage.concerns.services import ConcernError
 from engage.core.dates import today
 from engage.core.form_fields import put_error
 from engage.core.models import Agency, Area, AreaKind, ConcernCategory
+from engage.core.paging import page_links, page_of
 from engage.extensions import db
 
 TEMPLATES = "/manage/templates"
@@ -50,40 +51,16 @@ def queue():
     )
     day = today()
     query = queue_query(filters, day)
-    number = request.args.get("page", 1, type=int)
-    page = db.paginate(query, page=number, per_page=PAGE_SIZE, error_out=False)
-    if page.total and number > page.pages:  # an old link after the queue shrank
-        page = db.paginate(query, page=page.pages, per_page=PAGE_SIZE, error_out=False)
+    page = page_of(query, request.args.get("page", 1, type=int), PAGE_SIZE)
     return render_template(
         "concerns/casework/queue.html",
         form=form,
         page=page,
         rows=rows_of(page.items, day),
         counts=due_counts(filters, day),
-        pages=_page_links(page, chosen),
+        pages=page_links(page, "concerns.queue", chosen),
         status_tags=STATUS_TAGS,
     )
-
-
-def _page_links(page, chosen: dict[str, str]) -> dict | None:
-    """GOV.UK pagination whose links keep the filters."""
-    if page.pages <= 1:
-        return None
-
-    def href(number: int) -> str:
-        return url_for(".queue", **chosen, page=number)
-
-    items = [
-        {"number": number, "href": href(number), "current": number == page.page}
-        if number
-        else {"ellipsis": True}
-        for number in page.iter_pages(left_edge=1, left_current=1, right_current=2)
-    ]
-    return {
-        "previous": {"href": href(page.prev_num)} if page.has_prev else None,
-        "next": {"href": href(page.next_num)} if page.has_next else None,
-        "items": items,
-    }
 
 
 # Response templates ----------------------------------------------------------------------

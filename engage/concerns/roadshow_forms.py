@@ -32,6 +32,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from engage.concerns.capture import Raised, contact_details
 from engage.concerns.capture_forms import (
     EXAMPLE_DATE,
     GroupedGovSelect,
@@ -44,14 +45,7 @@ from engage.concerns.capture_forms import (
     parish_field,
 )
 from engage.concerns.models import RoadshowStatus
-from engage.concerns.roadshows import (
-    MAX_ATTENDANCE,
-    TITLE_LIMIT,
-    Raised,
-    RoadshowDetails,
-    contact_details,
-    time_of_day,
-)
+from engage.concerns.roadshows import MAX_ATTENDANCE, TITLE_LIMIT, RoadshowDetails, time_of_day
 from engage.concerns.services import TEXT_LIMIT
 from engage.core.form_fields import GovDateField, put_error
 from engage.core.models import Area

@@ -174,11 +174,7 @@ def apply_move(
     """Make one lifecycle move, as workflow.py allows, and record it; then send any mail
     (`notify` false: none, as when loading demo history)."""
     concern = concern_by_id(concern_id)
-    if expected_version is not None and concern.version != expected_version:
-        raise StaleConcern(
-            f"{concern.reference} was changed by someone else while you were working on it. "
-            "Here it is as it stands now: check it and make your change again."
-        )
+    check_version(concern, expected_version)
     move = Move(move)
     given = dict(given)
     if move is Move.MERGE:
@@ -203,6 +199,22 @@ def apply_move(
     )
     concern.status = outcome.target
     stop_clocks(SUBJECT, concern.id, STOPS.get(move, ()), today)
+    commit_or_stale(concern)
+    _send(mails)
+    return concern
+
+
+def check_version(concern: Concern, expected_version: int | None) -> None:
+    """Raise StaleConcern unless the concern is still at `expected_version` (None: no check)."""
+    if expected_version is not None and concern.version != expected_version:
+        raise StaleConcern(
+            f"{concern.reference} was changed by someone else while you were working on it. "
+            "Here it is as it stands now: check it and make your change again."
+        )
+
+
+def commit_or_stale(concern: Concern) -> None:
+    """Commit; if someone else changed the concern at the same moment, raise StaleConcern."""
     try:
         db.session.commit()
     except StaleDataError as error:
@@ -211,8 +223,6 @@ def apply_move(
             f"{concern.reference} was changed by someone else at the same moment: "
             "check it and make your change again."
         ) from error
-    _send(mails)
-    return concern
 
 
 def state_of(concern: Concern) -> ConcernState:

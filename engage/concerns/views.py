@@ -2,6 +2,7 @@
 
 # Importing the view modules registers their routes on the blueprint.
 from engage.concerns import (  # noqa: F401
+    alert_views,
     board_views,
     capture_views,
     casework_views,

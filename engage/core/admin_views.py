@@ -20,6 +20,7 @@ from engage.core.admin_forms import (
 )
 from engage.core.audit import AuditEvent
 from engage.core.models import AreaKind, ReferenceData
+from engage.core.paging import page_links, page_of
 from engage.core.reference_admin import AGENCY_KIND_LABELS, ReferenceEditError, ReferenceKind
 from engage.extensions import db
 
@@ -175,27 +176,6 @@ def change_lines(event: AuditEvent) -> list[str]:
     return lines
 
 
-def _page_links(pagination, filters: dict[str, str]) -> dict | None:
-    """GOV.UK pagination parameters whose links keep the search's filters."""
-    if pagination.pages <= 1:
-        return None
-
-    def href(number: int) -> str:
-        return url_for("admin.audit_log", **filters, page=number)
-
-    items = [
-        {"number": number, "href": href(number), "current": number == pagination.page}
-        if number
-        else {"ellipsis": True}
-        for number in pagination.iter_pages(left_edge=1, left_current=1, right_current=2)
-    ]
-    return {
-        "previous": {"href": href(pagination.prev_num)} if pagination.has_prev else None,
-        "next": {"href": href(pagination.next_num)} if pagination.has_next else None,
-        "items": items,
-    }
-
-
 @blueprint.get("/audit")
 @requires(Action.READ_AUDIT)
 def audit_log():
@@ -214,15 +194,12 @@ def audit_log():
         since=_london_midnight(form.since.data),
         until=_london_midnight(until),
     )
-    page = request.args.get("page", 1, type=int)
-    events = db.paginate(query, page=page, per_page=AUDIT_PAGE_SIZE, error_out=False)
-    if events.total and page > events.pages:  # an old link after the log was narrowed
-        events = db.paginate(query, page=events.pages, per_page=AUDIT_PAGE_SIZE, error_out=False)
+    events = page_of(query, request.args.get("page", 1, type=int), AUDIT_PAGE_SIZE)
     return render_template(
         "admin/audit_log.html",
         form=form,
         events=events,
-        pages=_page_links(events, form.filters()),
+        pages=page_links(events, "admin.audit_log", form.filters()),
         local_time=local_time,
         change_lines=change_lines,
     )

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engage.auth.permissions import Role
-from engage.concerns import roadshows
+from engage.concerns import capture
 from engage.concerns.access import Viewer
 from engage.concerns.models import Concern, ConcernSource
 from engage.concerns.services import ConcernError
@@ -325,8 +325,8 @@ def test_the_service_refuses_a_clerk_another_parish_whatever_the_form_let_throug
     clerk = clerk_for(own)
     before = count()
     with pytest.raises(ConcernError, match="Choose one of your parishes"):
-        roadshows.log_one(
-            roadshows.Raised(parish_id=other.id, raised_text="Speeding"),
+        capture.log_one(
+            capture.Raised(parish_id=other.id, raised_text="Speeding"),
             source=ConcernSource.PARISH,
             raised_on=today(),
             viewer=Viewer(role=Role.PARISH, parish_ids=frozenset({own.id})),

@@ -13,7 +13,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from engage.concerns.demo import EMAIL_DOMAIN, load_concerns_demo
+from engage.concerns.demo import load_concerns_demo
+from engage.concerns.demo_stories import EMAIL_DOMAIN
 from engage.concerns.models import (
     ActionStatus,
     Concern,

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engage.auth.permissions import Role
-from engage.concerns import roadshows
+from engage.concerns import capture
 from engage.concerns.models import Concern, ConcernSource, Roadshow, RoadshowStatus
 from engage.concerns.services import ConcernError
 from engage.core.dates import today
@@ -246,7 +246,7 @@ def test_one_bad_row_refuses_them_all_with_numbered_errors(staff):
 
 def test_a_refusal_from_the_service_is_shown_on_its_row(staff, monkeypatch):
     show = roadshow()
-    real = roadshows.log_concern
+    real = capture.log_concern
     calls = []
 
     def refuse_the_second(**values):
@@ -255,7 +255,7 @@ def test_a_refusal_from_the_service_is_shown_on_its_row(staff, monkeypatch):
             raise ConcernError("Choose the parish the concern is about", field="parish")
         return real(**values)
 
-    monkeypatch.setattr(roadshows, "log_concern", refuse_the_second)
+    monkeypatch.setattr(capture, "log_concern", refuse_the_second)
     values = blank_rows(show)
     values |= row(0, raised_text="Speeding on the High Street")
     values |= row(4, raised_text="Litter at the bus station")

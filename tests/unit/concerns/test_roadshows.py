@@ -4,7 +4,8 @@ from datetime import time
 
 import pytest
 
-from engage.concerns.roadshows import contact_details, email_address, first_words, time_of_day
+from engage.concerns.capture import contact_details, email_address, first_words
+from engage.concerns.roadshows import time_of_day
 
 
 @pytest.mark.parametrize(
