@@ -1,7 +1,7 @@
 """Print how fast the public "You said, we did" board answers with 50,000 concerns, and whether the
 open-data CSV streams without holding everything in memory.
 
-Usage: .venv/bin/python benchmarks/concerns.py [concerns] [repetitions]
+Usage: .venv/bin/python benchmarks/concerns.py [concerns=50000] [repetitions=100]
 Builds a throwaway SQLite database (or uses ENGAGE_BENCH_DATABASE_URL, e.g. an empty PostgreSQL
 database) and inserts, in bulk, 50,000 concerns raised over three years (more of them lately) in
 every parish and category, with the demo's texts: about three in four published or closed with a
@@ -354,5 +354,5 @@ def main(count: int, repetitions: int) -> None:
 if __name__ == "__main__":
     main(
         int(sys.argv[1]) if len(sys.argv) > 1 else 50_000,
-        int(sys.argv[2]) if len(sys.argv) > 2 else 30,
+        int(sys.argv[2]) if len(sys.argv) > 2 else 100,
     )
