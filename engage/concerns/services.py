@@ -228,9 +228,11 @@ def commit_or_stale(concern: Concern) -> None:
 def state_of(concern: Concern) -> ConcernState:
     """The concern as workflow.py reads it."""
     pending = concern.pending_referral
+    # By id, not the relationship: a session that does not expire on commit keeps a stale one.
+    lead = db.session.get(Agency, concern.lead_agency_id) if concern.lead_agency_id else None
     return ConcernState(
         status=concern.status,
-        lead_agency=concern.lead_agency.code if concern.lead_agency else None,
+        lead_agency=lead.code if lead else None,
         pending_referral_to=pending.to_agency.code if pending else None,
         id=concern.id,
     )

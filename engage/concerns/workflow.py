@@ -180,7 +180,10 @@ TRANSITIONS: dict[Move, Transition] = {
             needs=("note",),
             public=True,
             label="Reopen",
-            description="Someone says it is not resolved, and staff decide to look again.",
+            description=(
+                "Someone says it is not resolved, and staff decide to look again (a concern "
+                "never triaged goes back to triage)."
+            ),
             done="reopened",
         ),
     )
@@ -275,6 +278,8 @@ def apply(state: ConcernState, move: Move, given: Mapping[str, object]) -> Outco
         lead, pending = pending, None
     elif row.move in REFERRAL_ANSWERS:
         pending = None
+    elif row.move is Move.REOPEN and lead is None:
+        target = Status.NEW  # never triaged (declined straight from new): it goes to triage
     if target != Status.OPEN:
         pending = None  # a referral is about who works an open concern; leaving open ends it
     return Outcome(row.move, state.status, target, row.public, lead, pending)

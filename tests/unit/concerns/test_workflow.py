@@ -312,10 +312,20 @@ def walks(draw):
 def test_any_walk_from_new_stays_on_the_planned_paths(steps):
     reachable = reachable_from_new()
     for before, outcome in steps:
-        assert ALLOWED[before.status, outcome.move] is outcome.target
+        if outcome.move is Move.REOPEN and before.lead_agency is None:
+            assert outcome.target is NEW  # never triaged: reopening sends it to triage
+        else:
+            assert ALLOWED[before.status, outcome.move] is outcome.target
         assert outcome.target in reachable
         assert before.status is not MERGED
         if outcome.pending_referral_to is not None:
             assert outcome.target is OPEN
         if outcome.move not in (Move.TRIAGE, Move.ACCEPT_REFERRAL):
             assert outcome.lead_agency == before.lead_agency
+
+
+def test_reopening_a_concern_that_was_never_triaged_sends_it_to_triage():
+    declined = apply(ConcernState(NEW), Move.DECLINE, {"reason": "Call 101"})
+    reopened = apply(ConcernState(declined.target), Move.REOPEN, {"note": "It is ours"})
+    assert reopened.target is NEW
+    assert apply(ConcernState(DECLINED, LEAD), Move.REOPEN, {"note": "Again"}).target is OPEN
