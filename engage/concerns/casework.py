@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from engage.auth.models import User
 from engage.auth.permissions import Role
 from engage.concerns import access, personal_data, similarity
-from engage.concerns.models import Concern, ConcernEvent
+from engage.concerns.models import Concern, ConcernAction, ConcernEvent, Referral, WeDidVersion
 from engage.concerns.raised_by import Raising, raised_by
 from engage.concerns.services import (
     ACKNOWLEDGE,
@@ -265,13 +266,35 @@ def similar_open(concern: Concern, limit: int = 5) -> list[tuple[Concern, float]
     return [(candidates[concern_id], score) for concern_id, score in scores]
 
 
+def case_concern(concern_id: int) -> Concern | None:
+    """One concern with what its case page lists (updates, signed-off versions, actions and
+    referrals) and who is named on each row, read in a few queries rather than one a row."""
+    query = (
+        select(Concern)
+        .where(Concern.id == concern_id)
+        .options(
+            selectinload(Concern.events).selectinload(ConcernEvent.actor),
+            selectinload(Concern.we_did_versions).selectinload(WeDidVersion.approved_by),
+            selectinload(Concern.actions).selectinload(ConcernAction.agency),
+            selectinload(Concern.actions).selectinload(ConcernAction.owner),
+            selectinload(Concern.referrals).selectinload(Referral.to_agency),
+        )
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalars(query).first()
+
+
 def originals(concern: Concern) -> list[Concern]:
     """The concerns merged into this one, directly or through another, in the order raised."""
     found: list[Concern] = []
     frontier = [concern.id]
     while frontier:
         merged = list(
-            db.session.scalars(select(Concern).where(Concern.merged_into_id.in_(frontier)))
+            db.session.scalars(
+                select(Concern)
+                .where(Concern.merged_into_id.in_(frontier))
+                .options(selectinload(Concern.roadshow))
+            )
         )
         found += merged
         frontier = [one.id for one in merged]

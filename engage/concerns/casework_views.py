@@ -95,6 +95,7 @@ def case_page(concern_id: int):
         abort(404)
     record_read(concern)
     db.session.commit()
+    concern = casework.case_concern(concern_id)  # the commit expired it; reread with its rows
     office = viewer.role in access.OFFICE
     clocks = casework.clock_rows(concern.id, today())
     merged = casework.originals(concern)

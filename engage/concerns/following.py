@@ -193,7 +193,7 @@ def referrals_waiting(agency_id: int | None) -> list[Referral]:
     query = (
         select(Referral)
         .where(Referral.to_agency_id == agency_id, Referral.state == ReferralState.PENDING)
-        .options(selectinload(Referral.concern))
+        .options(selectinload(Referral.concern).selectinload(Concern.parish))
         .order_by(Referral.referred_at, Referral.id)
     )
     return list(db.session.scalars(query))
@@ -207,7 +207,11 @@ def open_actions(
     query = (
         select(ConcernAction)
         .where(ConcernAction.status.in_(OPEN_ACTIONS), ConcernAction.due_on.is_not(None))
-        .options(selectinload(ConcernAction.concern), selectinload(ConcernAction.owner))
+        .options(
+            selectinload(ConcernAction.concern),
+            selectinload(ConcernAction.agency),
+            selectinload(ConcernAction.owner),
+        )
         .order_by(ConcernAction.due_on, ConcernAction.id)
     )
     if agency_id is not None:

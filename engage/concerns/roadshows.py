@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from engage.concerns.models import Concern, Roadshow, RoadshowStatus
 from engage.concerns.services import ConcernError
@@ -109,18 +109,19 @@ def roadshow_by_id(roadshow_id: int) -> Roadshow:
 
 def roadshows(today: date) -> tuple[list[Roadshow], list[Roadshow]]:
     """(upcoming, past): planned roadshows from today on, soonest first; the rest, latest first."""
+    listed = select(Roadshow).options(selectinload(Roadshow.area), selectinload(Roadshow.hosts))
     upcoming = list(
         db.session.scalars(
-            select(Roadshow)
-            .where(Roadshow.held_on >= today, Roadshow.status == RoadshowStatus.PLANNED)
-            .order_by(Roadshow.held_on, Roadshow.starts_at, Roadshow.id)
+            listed.where(
+                Roadshow.held_on >= today, Roadshow.status == RoadshowStatus.PLANNED
+            ).order_by(Roadshow.held_on, Roadshow.starts_at, Roadshow.id)
         )
     )
     shown = {roadshow.id for roadshow in upcoming}
     past = [
         roadshow
         for roadshow in db.session.scalars(
-            select(Roadshow).order_by(Roadshow.held_on.desc(), Roadshow.id.desc())
+            listed.order_by(Roadshow.held_on.desc(), Roadshow.id.desc())
         )
         if roadshow.id not in shown
     ]

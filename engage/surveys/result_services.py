@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import joinedload
 
 from engage.core.audit import record_event
 from engage.core.columns import utcnow
@@ -145,6 +146,7 @@ def published_waves(survey_id: int | None = None) -> list[tuple[Wave, ResultSet]
         select(Wave, ResultSet)
         .join(ResultSet, ResultSet.wave_id == Wave.id)
         .where(ResultSet.published_at.is_not(None), ResultSet.superseded_at.is_(None))
+        .options(joinedload(Wave.survey))
         .order_by(Wave.survey_id, Wave.opens_on)
     )
     if survey_id is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from engage.auth.models import User
 from engage.auth.permissions import Action, requires
@@ -109,10 +110,9 @@ def results(wave_id: int):
         return render_template("surveys/results/no_results.html", wave=wave, outcome=outcome)
     payload = outcome.results.payload
     history = result_services.publications(wave.id)
+    publisher_ids = {item.published_by_id for item in history if item.published_by_id}
     publishers = {
-        item.published_by_id: db.session.get(User, item.published_by_id)
-        for item in history
-        if item.published_by_id
+        user.id: user for user in db.session.scalars(select(User).where(User.id.in_(publisher_ids)))
     }
     return render_template(
         "surveys/results/dashboard.html",

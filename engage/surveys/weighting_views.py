@@ -7,7 +7,6 @@ on changed since the last run.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from flask import Response, abort, flash, redirect, render_template, url_for
@@ -21,6 +20,7 @@ from engage.extensions import db
 from engage.surveys import weighting_services
 from engage.surveys.blueprint import blueprint, form_page
 from engage.surveys.models import Wave
+from engage.surveys.public_results_views import file_response
 from engage.surveys.questions import QuestionSpec
 from engage.surveys.result_models import WeightingScheme
 from engage.surveys.result_services import NOT_KNOWN_RULES, WaveOutcome, wave_outcome
@@ -364,11 +364,10 @@ def _count(number: int, word: str, plural: str | None = None) -> str:
 def weighting_targets_csv(wave_id: int):
     """A targets file to fill in: a row per category, with the totals in use where known."""
     wave = _wave(wave_id)
-    name = re.sub(r"[^A-Za-z0-9_-]+", "-", wave.code) + "-population-targets"
-    return Response(
+    return file_response(
         weighting_services.targets_template(wave.id),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        f"{wave.code}-population-targets.csv",
+        "text/csv",
     )
 
 
